@@ -1,0 +1,70 @@
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def _photo_path(instance, filename):
+    return f"photos/{instance.key[:2]}/{instance.key}.jpg"
+
+
+def _thumbnail_path(instance, filename):
+    return f"thumbs/{instance.key[:2]}/{instance.key}.jpg"
+
+
+def new_photo_key() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class Photo(models.Model):
+    """A re-encoded photo: orientation applied, every metadata field stripped, at most 2048 px.
+
+    A photo is staged (no report) from the moment it is uploaded, so that a form with an error
+    keeps it; submitting attaches it. Staged photos never attached are removed after a day.
+    """
+
+    class Kind(models.TextChoices):
+        REPORT = "report", _("Reporter's photo")
+        INFO = "info", _("Additional information")
+        AFTER = "after", _("After the work")
+
+    key = models.CharField(max_length=32, unique=True, default=new_photo_key, editable=False)
+    report = models.ForeignKey(
+        "reports.Report",
+        verbose_name=_("report"),
+        on_delete=models.CASCADE,
+        related_name="photos",
+        null=True,
+        blank=True,
+    )
+    event = models.ForeignKey(
+        "reports.ReportEvent",
+        verbose_name=_("event"),
+        on_delete=models.SET_NULL,
+        related_name="photos",
+        null=True,
+        blank=True,
+    )
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices, default=Kind.REPORT)
+    image = models.ImageField(_("image"), upload_to=_photo_path, width_field="width", height_field="height")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=_thumbnail_path, blank=True)
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # The session that staged the photo; only it may attach the photo to a report.
+    staged_by = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True, db_index=True)
+    is_hidden = models.BooleanField(_("hidden from the public"), default=False)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self):
+        return self.key
+
+    @property
+    def display_url(self) -> str:
+        return (self.thumbnail or self.image).url

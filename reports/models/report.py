@@ -1,0 +1,192 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from reports.tracking import new_tracking_code
+
+
+class Report(models.Model):
+    """A problem on the ground, reported by a citizen and handled by one agency at a time.
+
+    Workflow fields (status, agency, assignee, deadlines) change only through
+    ``reports.actions``; the allowed transitions are listed in ``reports.workflow``.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Awaiting intake")
+        ACCEPTED = "accepted", _("Accepted")
+        IN_PROGRESS = "in_progress", _("In progress")
+        WAITING_INFO = "waiting_info", _("Waiting for information")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+        REJECTED = "rejected", _("Not accepted")
+        DUPLICATE = "duplicate", _("Duplicate")
+
+    class Priority(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        URGENT = "urgent", _("Urgent")
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Web form")
+        API = "open311", _("Open311 API")
+        STAFF = "staff", _("Entered by staff")
+
+    tracking_code = models.CharField(
+        _("tracking code"), max_length=12, unique=True, default=new_tracking_code, editable=False
+    )
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"))
+    category = models.ForeignKey(
+        "services.Category", verbose_name=_("category"), on_delete=models.PROTECT
+    )
+    commune = models.ForeignKey(
+        "services.Commune", verbose_name=_("commune"), on_delete=models.PROTECT
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    address = models.CharField(_("address or landmark"), max_length=255, blank=True)
+    commune_mismatch = models.BooleanField(
+        _("pin outside the chosen commune"),
+        default=False,
+        help_text=_("Set when an uploaded boundary puts the pin in another commune."),
+    )
+
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
+    )
+    priority = models.CharField(
+        _("priority"), max_length=6, choices=Priority.choices, default=Priority.NORMAL
+    )
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.WEB)
+    proposed_department = models.ForeignKey(
+        "services.Department",
+        verbose_name=_("proposed agency"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    department = models.ForeignKey(
+        "services.Department",
+        verbose_name=_("responsible agency"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+        null=True,
+        blank=True,
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned officer"),
+        on_delete=models.SET_NULL,
+        related_name="assigned_reports",
+        null=True,
+        blank=True,
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        null=True,
+        blank=True,
+    )
+    public_reason = models.TextField(
+        _("public reason"), blank=True, help_text=_("Why the report was not accepted.")
+    )
+
+    # The reporter. Never shown publicly; the handling agency sees it only with consent.
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter account"),
+        on_delete=models.SET_NULL,
+        related_name="reports",
+        null=True,
+        blank=True,
+    )
+    reporter_name = models.CharField(_("reporter name"), max_length=150, blank=True)
+    reporter_email = models.EmailField(_("reporter email"), blank=True)
+    reporter_phone = models.CharField(_("reporter phone"), max_length=20, blank=True)
+    contact_allowed = models.BooleanField(_("agency may contact the reporter"), default=False)
+    name_hidden = models.BooleanField(_("hide the reporter's name"), default=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    # Moderation.
+    is_hidden = models.BooleanField(_("hidden from the public"), default=False)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=255, blank=True)
+
+    # Milestones and the three clocks (see services.sla). Due times are stored so that reminder
+    # scans and "overdue" filters are index range scans.
+    submitted_at = models.DateTimeField(_("submitted"), db_index=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    intake_done_at = models.DateTimeField(_("intake completed"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first public response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    intake_due_at = models.DateTimeField(_("intake due"), null=True, blank=True)
+    response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    resolution_paused_at = models.DateTimeField(
+        _("resolution clock paused since"), null=True, blank=True
+    )
+    resolution_extended = models.BooleanField(_("deadline extended"), default=False)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    follower_count = models.PositiveIntegerField(_("followers"), default=0)
+    # Lower-case, diacritics-free copy of code, title and description, for staff search.
+    search_text = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        indexes = [
+            models.Index(fields=["status", "intake_due_at"], name="report_intake_queue"),
+            models.Index(fields=["department", "status", "resolution_due_at"], name="report_inbox"),
+            models.Index(fields=["assigned_to", "status"], name="report_assignee"),
+            models.Index(fields=["resolution_due_at"], name="report_resolution_due"),
+            models.Index(fields=["response_due_at"], name="report_response_due"),
+            models.Index(fields=["published_at", "id"], name="report_public_recent"),
+            models.Index(fields=["latitude", "longitude"], name="report_location"),
+            models.Index(fields=["category", "status", "submitted_at"], name="report_category"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(latitude__isnull=True, longitude__isnull=True)
+                    | models.Q(
+                        latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180
+                    )
+                ),
+                name="report_coordinates_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="duplicate", duplicate_of__isnull=False)
+                | (~models.Q(status="duplicate") & models.Q(duplicate_of__isnull=True)),
+                name="report_duplicate_has_original",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking_code} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("reports:detail", kwargs={"code": self.tracking_code})
+
+    @property
+    def is_public(self) -> bool:
+        return self.published_at is not None and not self.is_hidden
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def public_reporter_name(self) -> str:
+        """What a public page may say about who reported: a first name at most, by consent."""
+        if self.name_hidden or not self.reporter_name:
+            return ""
+        return self.reporter_name.split()[-1]
