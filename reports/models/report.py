@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -130,6 +132,9 @@ class Report(models.Model):
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
     resolution_paused_at = models.DateTimeField(
         _("resolution clock paused since"), null=True, blank=True
+    )
+    resolution_paused_total = models.DurationField(
+        _("working time spent waiting for the reporter"), default=timedelta
     )
     resolution_extended = models.BooleanField(_("deadline extended"), default=False)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
