@@ -188,6 +188,11 @@ CELERY_TASK_ROUTES = {
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+# Statistics rollup and public map cells: a few minutes behind the reports.
+CELERY_BEAT_SCHEDULE["refresh-statistics"] = {
+    "task": "reports.tasks.stats.refresh_statistics",
+    "schedule": env.int("STATS_REFRESH_SECONDS", default=300),
+}
 
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))

@@ -10,6 +10,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("open311/v2/", include("reports.open311.urls")),
+    path("", include("reports.urls_public")),
     path("", include("reports.urls")),
 ]
 

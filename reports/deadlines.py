@@ -71,3 +71,14 @@ def extend_resolution(report: Report, *, to: datetime) -> list[str]:
     report.resolution_due_at = to
     report.resolution_extended = True
     return ["resolution_due_at", "resolution_extended"]
+
+
+def deadline_outcome(done_at: datetime, due_at: datetime | None, extended: bool) -> str:
+    """How one clock ended: "on_time", "late_extended" (within an approved extension) or "late".
+
+    A clock without a deadline counts as on time. An extension only ever moves the resolution
+    deadline later, so a report done by its extended deadline was late against the original one.
+    """
+    if due_at is None or done_at <= due_at:
+        return "late_extended" if extended else "on_time"
+    return "late"
