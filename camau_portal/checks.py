@@ -11,9 +11,7 @@ def production_requirements(app_configs, **kwargs):
         return []
     errors = []
     if not settings.SECRET_KEY or settings.SECRET_KEY.startswith("dev-only"):
-        errors.append(
-            Error("DJANGO_SECRET_KEY must be set in production.", id="camau_portal.E001")
-        )
+        errors.append(Error("DJANGO_SECRET_KEY must be set in production.", id="camau_portal.E001"))
     if settings.DEBUG:
         errors.append(Error("DJANGO_DEBUG must be off in production.", id="camau_portal.E002"))
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":

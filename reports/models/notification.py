@@ -76,3 +76,6 @@ class DeadlineReminder(models.Model):
                 fields=["report", "clock", "threshold", "due_at"], name="reminder_once"
             )
         ]
+
+    def __str__(self):
+        return f"{self.report_id} {self.clock} {self.threshold}%"
