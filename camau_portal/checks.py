@@ -26,3 +26,12 @@ def production_requirements(app_configs, **kwargs):
             Error("Production needs Redis: set REDIS_URL=redis://...", id="camau_portal.E004")
         )
     return errors
+
+
+def refuse_to_start_misconfigured() -> None:
+    """Gunicorn and Celery do not run system checks: production stops here instead."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    errors = production_requirements(None)
+    if errors:
+        raise ImproperlyConfigured("; ".join(error.msg for error in errors))

@@ -56,7 +56,7 @@ class DeadlineReminder(models.Model):
         RESOLUTION = "resolution", _("Resolution")
 
     class Threshold(models.IntegerChoices):
-        REMINDER = 75, _("75% of the window")
+        REMINDER = 75, _("Three quarters of the window")
         DEADLINE = 100, _("Deadline")
         DOUBLE = 200, _("Twice the window")
 
