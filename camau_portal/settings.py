@@ -205,6 +205,8 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Published in the Open311 discovery document: where developers ask for an API key.
+OPEN311_CONTACT = env.str("OPEN311_CONTACT", default="ioc@camau.gov.vn")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -45,9 +45,7 @@ class ReportPage:
 def _cursor_position(code: str | None) -> tuple | None:
     if not code:
         return None
-    return (
-        public_reports().filter(tracking_code=code).values_list("published_at", "id").first()
-    )
+    return public_reports().filter(tracking_code=code).values_list("published_at", "id").first()
 
 
 def public_report_page(

@@ -99,7 +99,9 @@ def map_features(
         if status:
             queryset = queryset.filter(status__in=_STATUSES[status])
         if level <= PRECOMPUTED_LEVELS[-1]:
-            cells = precomputed_cells(bbox=bbox, level=level, category_id=category_id, status=status)
+            cells = precomputed_cells(
+                bbox=bbox, level=level, category_id=category_id, status=status
+            )
             if sum(cell[2] for cell in cells) > MAP_POINT_LIMIT:
                 return _cells_payload(cells, level)
     points = _points(queryset, bbox)
@@ -168,7 +170,9 @@ def precomputed_cells(
         if status:
             open_, fixed, closed = (
                 value if name == status else 0
-                for name, value in zip(("open", "fixed", "closed"), (open_, fixed, closed), strict=True)
+                for name, value in zip(
+                    ("open", "fixed", "closed"), (open_, fixed, closed), strict=True
+                )
             )
         total = open_ + fixed + closed
         if total:
@@ -194,7 +198,9 @@ def unit_of(latitude: float, longitude: float) -> tuple[int, int]:
 
 def _cell_rows(queryset, level: int) -> Iterable[dict]:
     return (
-        queryset.annotate(cell_row=Floor(F("latitude") * level), cell_col=Floor(F("longitude") * level))
+        queryset.annotate(
+            cell_row=Floor(F("latitude") * level), cell_col=Floor(F("longitude") * level)
+        )
         .values("cell_row", "cell_col", "category_id")
         .annotate(
             open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
@@ -224,7 +230,9 @@ def _build_cells(queryset, level: int) -> list[MapCell]:
             longitude_sum=r["longitude_sum"],
         )
         per_category.append(cell)
-        total = totals.setdefault((row, col), MapCell(level=level, row=row, col=col, category_key=0))
+        total = totals.setdefault(
+            (row, col), MapCell(level=level, row=row, col=col, category_key=0)
+        )
         for name in ("open", "fixed", "closed", "latitude_sum", "longitude_sum"):
             setattr(total, name, getattr(total, name) + getattr(cell, name))
     return per_category + list(totals.values())

@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'daily statistic',
                 'verbose_name_plural': 'daily statistics',
-                'indexes': [models.Index(fields=['scope', 'day'], name='dailystat_scope_day')],
+                'indexes': [models.Index(fields=['scope', 'day'], name='dailystat_scope_day'), models.Index(fields=['day'], name='dailystat_day')],
                 'constraints': [models.UniqueConstraint(fields=('scope', 'key', 'category_key', 'day'), name='dailystat_unique')],
             },
         ),

@@ -14,16 +14,18 @@ def hash_api_key(raw_key: str) -> str:
     return hashlib.sha256(raw_key.encode()).hexdigest()
 
 
+def new_raw_key() -> str:
+    return "c311_" + secrets.token_urlsafe(32)
+
+
 class ApiKeyManager(models.Manager):
     def issue(self, *, name: str, contact_email: str = "", requests_per_hour: int | None = None):
         """Creates a key and returns ``(api_key, raw_key)``; the raw key is never stored."""
-        raw_key = "c311_" + secrets.token_urlsafe(32)
-        values = {"name": name, "contact_email": contact_email}
+        api_key = self.model(name=name, contact_email=contact_email)
         if requests_per_hour is not None:
-            values["requests_per_hour"] = requests_per_hour
-        api_key = self.create(
-            prefix=raw_key[:KEY_PREFIX_LENGTH], hashed_key=hash_api_key(raw_key), **values
-        )
+            api_key.requests_per_hour = requests_per_hour
+        raw_key = api_key.set_new_key()
+        api_key.save()
         return api_key, raw_key
 
     def authenticate(self, raw_key: str):
@@ -40,7 +42,9 @@ class ApiKeyManager(models.Manager):
 class ApiKey(models.Model):
     name = models.CharField(_("name"), max_length=120)
     contact_email = models.EmailField(_("contact email"), blank=True)
-    prefix = models.CharField(_("key prefix"), max_length=KEY_PREFIX_LENGTH, db_index=True, editable=False)
+    prefix = models.CharField(
+        _("key prefix"), max_length=KEY_PREFIX_LENGTH, db_index=True, editable=False
+    )
     hashed_key = models.CharField(max_length=64, unique=True, editable=False)
     requests_per_hour = models.PositiveIntegerField(
         _("requests per hour"),
@@ -60,3 +64,10 @@ class ApiKey(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+    def set_new_key(self) -> str:
+        """Gives the key a new secret and returns it; only its hash is kept."""
+        raw_key = new_raw_key()
+        self.prefix = raw_key[:KEY_PREFIX_LENGTH]
+        self.hashed_key = hash_api_key(raw_key)
+        return raw_key

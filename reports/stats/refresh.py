@@ -34,16 +34,16 @@ class RefreshResult:
 
 def changed_report_ids(since: datetime, now: datetime) -> set[int]:
     ids = set(Report.objects.filter(updated_at__gte=since).values_list("id", flat=True))
-    ids.update(ReportEvent.objects.filter(created_at__gte=since).values_list("report_id", flat=True))
+    ids.update(
+        ReportEvent.objects.filter(created_at__gte=since).values_list("report_id", flat=True)
+    )
     ids.update(Rating.objects.filter(created_at__gte=since).values_list("report_id", flat=True))
     # Open reports whose deadline passed in the meantime have become overdue.
     window = {"gte": since, "lt": now}
     passed = Q()
     for field in ("intake_due_at", "response_due_at", "resolution_due_at"):
         passed |= Q(**{f"{field}__{op}": value for op, value in window.items()})
-    ids.update(
-        Report.objects.filter(passed, status__in=OPEN_STATUSES).values_list("id", flat=True)
-    )
+    ids.update(Report.objects.filter(passed, status__in=OPEN_STATUSES).values_list("id", flat=True))
     return ids
 
 

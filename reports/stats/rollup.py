@@ -225,4 +225,3 @@ def days_of_reports(report_ids: Iterable[int]) -> set[date]:
         ):
             days.add(local_day(submitted_at))
     return days
-

@@ -200,4 +200,3 @@ def export_geojson(request):
     response = StreamingHttpResponse(chunks(), content_type="application/geo+json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_export_filename("geojson")}"'
     return response
-
