@@ -236,7 +236,3 @@ def test_home_shows_public_reports_only(client, catalogue):
     assert re.search(r'id="count-total">\s*1<', html)
 
 
-def test_healthz(client, catalogue):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json()["checks"]["database"] == "ok"
