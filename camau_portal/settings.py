@@ -8,6 +8,7 @@ and must provide a secret key, PostgreSQL and Redis (enforced by ``camau_portal.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -188,6 +189,14 @@ CELERY_TASK_ROUTES = {
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["photos-discard-stale-staged"] = {
+    "task": "reports.tasks.photos.discard_stale_staged_photos",
+    "schedule": crontab(hour=3, minute=20),
+}
+CELERY_BEAT_SCHEDULE["photos-queue-missing-thumbnails"] = {
+    "task": "reports.tasks.photos.queue_missing_thumbnails",
+    "schedule": 15 * 60,
+}
 # Statistics rollup and public map cells: a few minutes behind the reports.
 CELERY_BEAT_SCHEDULE["refresh-statistics"] = {
     "task": "reports.tasks.stats.refresh_statistics",

@@ -1,4 +1,4 @@
-"""Factories for test data. Reports are made through the real submission action."""
+"""Shared factories. Reports need the ``catalogue`` fixture (real communes and categories)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,14 @@ import io
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from accounts.models import StaffMembership, User
+from reports.models import Report
 from services.models import Category, Commune, Department
+
+PASSWORD = "correct horse battery"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -17,13 +21,31 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = User
         django_get_or_create = ("email",)
 
-    email = factory.Sequence(lambda n: f"user{n}@example.vn")
-    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Người{n}")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    email = factory.Sequence(lambda n: f"citizen{n}@example.vn")
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
+    password = factory.django.Password(PASSWORD)
+    email_verified = True
 
 
 class StaffFactory(UserFactory):
+    email = factory.Sequence(lambda n: f"staff{n}@camau.gov.vn")
     is_staff = True
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    """A bare report row, for tests that need many reports fast; use ``submit_report`` for the
+    real submission path."""
+
+    class Meta:
+        model = Report
+
+    title = factory.Sequence(lambda n: f"Ổ gà trên đường số {n}")
+    description = "Ổ gà lớn giữa đường, xe máy dễ té."
+    category = factory.LazyFunction(lambda: Category.objects.filter(is_active=True).first())
+    commune = factory.LazyFunction(lambda: Commune.objects.filter(is_active=True).first())
+    submitted_at = factory.LazyFunction(timezone.now)
+    reporter_name = "Trần Thị Mai"
+    reporter_email = factory.Sequence(lambda n: f"reporter{n}@example.vn")
 
 
 def membership(user, *, role: str, department_code: str | None) -> StaffMembership:

@@ -1,1 +1,1 @@
-"""Every write to reports goes through a function in this package (see DESIGN.md)."""
+"""Every write to reports, one module per domain idea (photos, submission, workflow...)."""
