@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from reports.models import Report
+from reports.models import Report, ReportEvent
 from services.models import Category, Commune, Department
 from tests.factories import submit_report
 
@@ -31,9 +31,11 @@ def public_report(
     published: bool = True,
     department: str | None = None,
     submitted_at: datetime | None = None,
+    with_email: bool = True,
     **fields,
 ) -> Report:
     """A report with a pin near the commune's reference point, accepted unless told otherwise.
+    ``with_email=False`` files it without an email address, so no acknowledgement is queued.
 
     ``fields`` are written as they are (timestamps, deadlines, flags)."""
     place = commune(commune_name)
@@ -42,6 +44,7 @@ def public_report(
         category=Category.objects.get(code=category),
         latitude=place.latitude + offset[0],
         longitude=place.longitude + offset[1],
+        **({} if with_email else {"reporter_email": ""}),
     )
     submitted_at = submitted_at or report.submitted_at
     values = {"status": status, "submitted_at": submitted_at, **fields}
@@ -51,6 +54,10 @@ def public_report(
     if department:
         values["department"] = Department.objects.get(code=department)
     Report.objects.filter(pk=report.pk).update(**values)
+    # The submission event happened when the report was submitted.
+    ReportEvent.objects.filter(report=report, kind=ReportEvent.Kind.SUBMITTED).update(
+        created_at=submitted_at - timedelta(minutes=30)
+    )
     report.refresh_from_db()
     return report
 
