@@ -26,6 +26,7 @@ REQUEST_FIELDS = (
     "category__name_en",
     "department__name_vi",
     "department__name_en",
+    "duplicate_of__tracking_code",
 )
 
 
@@ -39,7 +40,7 @@ def with_public_details(queryset):
     """Adds the last public message, the time of the last public change and the first
     visible photo to each report, as correlated subqueries (one query in all)."""
     return (
-        queryset.select_related("category", "department")
+        queryset.select_related("category", "department", "duplicate_of")
         .only(*REQUEST_FIELDS)
         .annotate(
             last_public_note=Subquery(

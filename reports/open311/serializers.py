@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.files.storage import default_storage
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from reports.models import Report
 from reports.open311.attributes import attributes_for
@@ -65,6 +66,8 @@ def media_url(request, image_name: str | None) -> str | None:
 def _status_notes(report: Report) -> str | None:
     if report.status == Report.Status.REJECTED and report.public_reason:
         return report.public_reason
+    if report.status == Report.Status.DUPLICATE and report.duplicate_of_id:
+        return _("Duplicate of %(code)s") % {"code": report.duplicate_of.tracking_code}
     return report.last_public_note or None
 
 
@@ -99,7 +102,11 @@ def minimal_request_record(report: Report) -> dict:
     return {
         "service_request_id": report.tracking_code,
         "status": open311_status(report.status),
-        "status_notes": _status_notes(report) if report.status == Report.Status.REJECTED else None,
+        "status_notes": (
+            _status_notes(report)
+            if report.status in (Report.Status.REJECTED, Report.Status.DUPLICATE)
+            else None
+        ),
         "service_name": report.category.name,
         "service_code": report.category.code,
         "requested_datetime": w3c_datetime(report.submitted_at),

@@ -14,6 +14,8 @@ PRESET_DAYS = {"30d": 30, "90d": 90, "365d": 365}
 DEFAULT_PRESET = "90d"
 MAX_DAYS = 3 * 366
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+# Plain text in dd/mm/yyyy: a browser date picker would show the browser's own format.
+DATE_ATTRS = {"class": "form-control", "placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
 
 
 class PeriodForm(forms.Form):
@@ -33,13 +35,13 @@ class PeriodForm(forms.Form):
         label=_("From"),
         required=False,
         input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs=DATE_ATTRS, format="%d/%m/%Y"),
     )
     end = forms.DateField(
         label=_("To"),
         required=False,
         input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs=DATE_ATTRS, format="%d/%m/%Y"),
     )
 
     def clean(self):

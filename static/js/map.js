@@ -85,7 +85,7 @@
 
   function cellMarker(cell) {
     var n = cell[2];
-    var size = Math.round(26 + Math.min(34, Math.log10(n + 1) * 10));
+    var size = Math.round(22 + Math.min(22, Math.log10(n + 1) * 8));
     var marker = L.marker([cell[0], cell[1]], {
       keyboard: true,
       title: n + " " + labels.reports,

@@ -309,6 +309,14 @@ def test_refused_report_shows_its_reason(client, world):
     assert "description" not in record
 
 
+def test_duplicate_points_to_the_original(client, world):
+    original = world["accepted"]
+    duplicate = public_report(published=False, status=S.DUPLICATE, duplicate_of=original)
+    (record,) = client.get(f"{BASE}/requests/{duplicate.tracking_code}.json").json()
+    assert record["status"] == "closed"
+    assert record["status_notes"] == f"Trùng với phản ánh {original.tracking_code}"
+
+
 @pytest.mark.parametrize("which", ["hidden", None])
 def test_hidden_or_unknown_request_is_404(client, world, which):
     code = world[which].tracking_code if which else "CM-0000-0000"
