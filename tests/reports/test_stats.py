@@ -355,4 +355,3 @@ def test_leaders_see_the_province_and_any_agency(client, seven):
         reverse("public:staff_stats"), {**MARCH_QUERY, "agency": "CA_TINH"}
     ).content.decode()
     assert 'data-stat="received">2<' in html
-
