@@ -7,6 +7,7 @@ change; views only use ``allowed_actions`` to decide which buttons to show.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.utils.translation import gettext_lazy as _
 
@@ -36,8 +37,16 @@ MANAGER = "agency_manager"  # manager of the report's responsible agency
 LEADER = "leader"  # provincial leader: reads everything, changes nothing
 REPORTER = "reporter"  # the reporter, through an account or the private link
 SYSTEM = "system"  # scheduled tasks (auto-close)
+# A superuser without a workflow membership: reads the dashboard like a leader and works
+# through Django admin (catalogue, accounts, moderation).
+ADMINISTRATOR = "administrator"
 
 AGENCY = frozenset({OFFICER, MANAGER})
+STAFF_ROLES = frozenset({INTAKE, OFFICER, MANAGER, LEADER, ADMINISTRATOR})
+
+# After resolution the reporter has this long to dispute (a "not satisfied" rating reopens the
+# report); after it a resolved report closes itself.
+DISPUTE_WINDOW = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,13 @@ class Rule:
 RULES: dict[str, Rule] = {
     rule.name: rule
     for rule in [
-        Rule("accept", _("Accept and dispatch"), frozenset({S.SUBMITTED}), frozenset({INTAKE}), S.ACCEPTED),
+        Rule(
+            "accept",
+            _("Accept and dispatch"),
+            frozenset({S.SUBMITTED}),
+            frozenset({INTAKE}),
+            S.ACCEPTED,
+        ),
         Rule("reject", _("Reject"), frozenset({S.SUBMITTED}), frozenset({INTAKE}), S.REJECTED),
         Rule(
             "mark_duplicate",
@@ -84,14 +99,27 @@ RULES: dict[str, Rule] = {
             frozenset({INTAKE, MANAGER, REPORTER}),
             S.IN_PROGRESS,
         ),
-        Rule("close", _("Close"), frozenset({S.RESOLVED}), frozenset({INTAKE, MANAGER, SYSTEM}), S.CLOSED),
+        Rule(
+            "close",
+            _("Close"),
+            frozenset({S.RESOLVED}),
+            frozenset({INTAKE, MANAGER, SYSTEM}),
+            S.CLOSED,
+        ),
         Rule("transfer", _("Transfer to another agency"), HANDLING_STATUSES, AGENCY | {INTAKE}),
         Rule("assign", _("Assign"), HANDLING_STATUSES, AGENCY | {INTAKE}),
         Rule("set_priority", _("Set priority"), OPEN_STATUSES, frozenset({INTAKE, MANAGER})),
         Rule("extend", _("Extend the deadline"), HANDLING_STATUSES, frozenset({MANAGER})),
-        Rule("note", _("Add an internal note"), OPEN_STATUSES | FIXED_STATUSES | CLOSED_STATUSES, AGENCY | {INTAKE}),
+        Rule(
+            "note",
+            _("Add an internal note"),
+            OPEN_STATUSES | FIXED_STATUSES | CLOSED_STATUSES,
+            AGENCY | {INTAKE},
+        ),
         Rule("public_update", _("Post a public update"), HANDLING_STATUSES, AGENCY | {INTAKE}),
-        Rule("rate", _("Rate the answer"), frozenset({S.RESOLVED, S.CLOSED}), frozenset({REPORTER})),
+        Rule(
+            "rate", _("Rate the answer"), frozenset({S.RESOLVED, S.CLOSED}), frozenset({REPORTER})
+        ),
     ]
 }
 
