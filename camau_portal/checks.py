@@ -11,9 +11,7 @@ def production_requirements(app_configs, **kwargs):
         return []
     errors = []
     if not settings.SECRET_KEY or settings.SECRET_KEY.startswith("dev-only"):
-        errors.append(
-            Error("DJANGO_SECRET_KEY must be set in production.", id="camau_portal.E001")
-        )
+        errors.append(Error("DJANGO_SECRET_KEY must be set in production.", id="camau_portal.E001"))
     if settings.DEBUG:
         errors.append(Error("DJANGO_DEBUG must be off in production.", id="camau_portal.E002"))
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
@@ -28,3 +26,12 @@ def production_requirements(app_configs, **kwargs):
             Error("Production needs Redis: set REDIS_URL=redis://...", id="camau_portal.E004")
         )
     return errors
+
+
+def refuse_to_start_misconfigured() -> None:
+    """Gunicorn and Celery do not run system checks: production stops here instead."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    errors = production_requirements(None)
+    if errors:
+        raise ImproperlyConfigured("; ".join(error.msg for error in errors))

@@ -18,7 +18,7 @@ def current_calendar() -> WorkingCalendar:
     periods_by_weekday = (
         {weekday: tuple(sorted(rows)) for weekday, rows in periods.items()}
         if periods
-        else {weekday: DEFAULT_PERIODS for weekday in range(5)}
+        else dict.fromkeys(range(5), DEFAULT_PERIODS)
     )
     return WorkingCalendar(
         periods_by_weekday=periods_by_weekday,

@@ -23,7 +23,7 @@ _MAX_DAYS_SCANNED = 3660
 @dataclass(frozen=True)
 class WorkingCalendar:
     periods_by_weekday: dict[int, tuple[tuple[time, time], ...]] = field(
-        default_factory=lambda: {weekday: DEFAULT_PERIODS for weekday in range(5)}
+        default_factory=lambda: dict.fromkeys(range(5), DEFAULT_PERIODS)
     )
     days_off: frozenset[date] = frozenset()
     working_days: frozenset[date] = frozenset()
@@ -97,9 +97,7 @@ class WorkingCalendar:
 
     def is_working_instant(self, moment: datetime) -> bool:
         local = moment.astimezone(self.tz)
-        return any(
-            start <= local.time() < end for start, end in self.periods(local.date())
-        )
+        return any(start <= local.time() < end for start, end in self.periods(local.date()))
 
     def add_target(self, start: datetime, amount: int, unit: str) -> datetime:
         """``unit`` is "wd" (working days) or "wh" (working hours)."""

@@ -1,14 +1,19 @@
-"""Shared test factories. Reports need the ``catalogue`` fixture (real communes and categories)."""
+"""Factories for test data. Reports are made through the real submission action."""
+
+from __future__ import annotations
 
 import io
 
 import factory
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
 from accounts.models import StaffMembership, User
 from reports.models import Follower, Photo, Report
+from reports.routing import proposed_department
+from reports.search import search_text_for
 from services.models import Category, Commune, Department
 
 
@@ -18,28 +23,60 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("email",)
 
     email = factory.Sequence(lambda n: f"user{n}@example.vn")
-    full_name = factory.Faker("name", locale="vi_VN")
-    password = factory.django.Password("correct horse battery")
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Người{n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+
+
+def membership(user, *, role: str, department_code: str | None) -> StaffMembership:
+    department = Department.objects.get(code=department_code) if department_code else None
+    return StaffMembership.objects.create(user=user, role=role, department=department)
+
+
+def jpeg_upload(name="photo.jpg", size=(640, 480), colour=(200, 80, 40), exif=None):
+    buffer = io.BytesIO()
+    image = Image.new("RGB", size, colour)
+    kwargs = {"exif": exif} if exif is not None else {}
+    image.save(buffer, format="JPEG", **kwargs)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def submit_report(**overrides):
+    """A report through the real action, in Phường An Xuyên by default."""
+    from reports.actions.submission import report_submit
+
+    commune = overrides.pop("commune", None) or Commune.objects.get(name="Phường An Xuyên")
+    category = overrides.pop("category", None) or Category.objects.get(code="ROAD_DAMAGE")
+    values = {
+        "category": category,
+        "commune": commune,
+        "title": "Ổ gà lớn trước chợ",
+        "description": "Ổ gà sâu khoảng 20 cm, xe máy dễ té ngã.",
+        "latitude": commune.latitude,
+        "longitude": commune.longitude,
+        "reporter_name": "Trần Thị Bình",
+        "reporter_email": "binh.tran@example.vn",
+        "reporter_phone": "0912 345 678",
+        "language": "vi",
+    }
+    values.update(overrides)
+    return report_submit(**values)
 
 
 class StaffMembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = StaffMembership
 
-    user = factory.SubFactory(UserFactory, is_staff=True)
+    user = factory.SubFactory(StaffFactory)
     role = StaffMembership.Role.AGENCY_OFFICER
 
 
-def routed_department(category: Category, commune: Commune) -> Department:
-    """The agency routing proposes for a category in a commune."""
-    if category.handled_by == Category.HandledBy.COMMUNE:
-        return commune.committee
-    if category.handled_by == Category.HandledBy.DEPARTMENT:
-        return category.department
-    return Department.objects.get(code="IOC")
-
-
 class ReportFactory(factory.django.DjangoModelFactory):
+    """A submitted report written directly (faster than ``submit_report`` for bulk data)."""
+
     class Meta:
         model = Report
         skip_postgeneration_save = True
@@ -50,7 +87,9 @@ class ReportFactory(factory.django.DjangoModelFactory):
     commune = factory.LazyFunction(lambda: Commune.objects.order_by("code").first())
     latitude = factory.LazyAttribute(lambda o: o.commune.latitude)
     longitude = factory.LazyAttribute(lambda o: o.commune.longitude)
-    proposed_department = factory.LazyAttribute(lambda o: routed_department(o.category, o.commune))
+    proposed_department = factory.LazyAttribute(
+        lambda o: proposed_department(category=o.category, commune=o.commune)
+    )
     reporter_name = "Nguyễn Văn An"
     reporter_email = factory.Sequence(lambda n: f"reporter{n}@example.vn")
     reporter_phone = "0912345678"
@@ -58,17 +97,17 @@ class ReportFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def search(obj, create, extracted, **kwargs):
-        from reports.search import search_text_for
-
         obj.search_text = search_text_for(obj)
         if create:
             Report.objects.filter(pk=obj.pk).update(search_text=obj.search_text)
 
     @factory.post_generation
     def follower(obj, create, extracted, **kwargs):
-        """The reporter follows their own report, as the submission form does."""
+        """The reporter follows their own report, as the submission does."""
         if create and obj.reporter_email and extracted is not False:
             Follower.objects.create(report=obj, email=obj.reporter_email, is_reporter=True)
+            Report.objects.filter(pk=obj.pk).update(follower_count=1)
+            obj.follower_count = 1
 
 
 def jpeg_bytes(size=(64, 48), color=(200, 80, 40)) -> bytes:

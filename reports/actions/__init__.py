@@ -1,4 +1,2 @@
-"""Every write to a report, one module per domain (submission, handling, photos, moderation...).
-
-Import the functions from their module: ``from reports.actions.handling import report_accept``.
-"""
+"""Every write to reports goes through a function in this package (see DESIGN.md), one module
+per domain: ``submission``, ``handling``, ``photos``, ``moderation``..."""

@@ -124,7 +124,8 @@ def test_duplicate_moves_followers_to_the_original_and_tells_them(staff, accepte
     Follower.objects.create(report=duplicate, email="metoo@example.vn")
     Follower.objects.create(report=original, email="metoo@example.vn")  # already follows both
     Follower.objects.create(report=duplicate, email="neighbour@example.vn")
-    Report.objects.filter(pk=duplicate.pk).update(follower_count=2)
+    Report.objects.filter(pk=duplicate.pk).update(follower_count=3)
+    Report.objects.filter(pk=original.pk).update(follower_count=2)
 
     report = actions.report_mark_duplicate(
         report=duplicate, acting_user=staff.intake, original=original, note="cùng vị trí"
@@ -145,7 +146,7 @@ def test_duplicate_moves_followers_to_the_original_and_tells_them(staff, accepte
     assert not original.followers.get(email=duplicate.reporter_email).is_reporter
     # The reporter keeps their own report; the others left it.
     assert list(report.followers.values_list("email", flat=True)) == [duplicate.reporter_email]
-    assert (original.follower_count, report.follower_count) == (2, 0)
+    assert (original.follower_count, report.follower_count) == (4, 1)
 
 
 def test_duplicate_of_a_duplicate_points_at_the_first_report(staff, accepted):
