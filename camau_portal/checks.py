@@ -11,9 +11,7 @@ def production_requirements(app_configs, **kwargs):
         return []
     errors = []
     if not settings.SECRET_KEY or settings.SECRET_KEY.startswith("dev-only"):
-        errors.append(
-            Error("DJANGO_SECRET_KEY must be set in production.", id="camau_portal.E001")
-        )
+        errors.append(Error("DJANGO_SECRET_KEY must be set in production.", id="camau_portal.E001"))
     if settings.DEBUG:
         errors.append(Error("DJANGO_DEBUG must be off in production.", id="camau_portal.E002"))
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
@@ -28,3 +26,20 @@ def production_requirements(app_configs, **kwargs):
             Error("Production needs Redis: set REDIS_URL=redis://...", id="camau_portal.E004")
         )
     return errors
+
+
+@register()
+def task_limits_below_visibility_timeout(app_configs, **kwargs):
+    """A task still running when the broker redelivers it would run twice at once."""
+    if not settings.CELERY_BROKER_URL.startswith("redis"):
+        return []
+    limit = settings.CELERY_TASK_TIME_LIMIT
+    if limit and limit >= settings.CELERY_VISIBILITY_TIMEOUT:
+        return [
+            Error(
+                "CELERY_TASK_TIME_LIMIT must be below the broker's visibility timeout "
+                f"({limit} >= {settings.CELERY_VISIBILITY_TIMEOUT}).",
+                id="camau_portal.E005",
+            )
+        ]
+    return []
