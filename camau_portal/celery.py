@@ -18,3 +18,13 @@ def ensure_filesystem_broker_dirs() -> None:
     if settings.CELERY_BROKER_URL.startswith("filesystem://"):
         for key in ("data_folder_in", "data_folder_out", "processed_folder"):
             os.makedirs(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key], exist_ok=True)
+
+
+@app.on_after_configure.connect
+def _refuse_misconfigured_production(sender, **kwargs):
+    from django.conf import settings
+
+    if settings.IS_PRODUCTION:
+        from camau_portal.checks import refuse_to_start_misconfigured
+
+        refuse_to_start_misconfigured()

@@ -43,3 +43,12 @@ def task_limits_below_visibility_timeout(app_configs, **kwargs):
             )
         ]
     return []
+
+
+def refuse_to_start_misconfigured() -> None:
+    """Gunicorn and Celery do not run system checks: production stops here instead."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    errors = production_requirements(None)
+    if errors:
+        raise ImproperlyConfigured("; ".join(error.msg for error in errors))

@@ -224,6 +224,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=7, minute=30),  # CELERY_TIMEZONE: Asia/Ho_Chi_Minh
     },
 }
+CELERY_BEAT_SCHEDULE["photos-discard-stale-staged"] = {
+    "task": "reports.tasks.photos.discard_stale_staged_photos",
+    "schedule": crontab(hour=3, minute=20),
+}
+CELERY_BEAT_SCHEDULE["photos-queue-missing-thumbnails"] = {
+    "task": "reports.tasks.photos.queue_missing_thumbnails",
+    "schedule": 15 * 60,
+}
 
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))

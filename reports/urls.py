@@ -1,8 +1,30 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from reports import email_views
+from reports.tracking import CODE_PATTERN
+from reports.views import citizen, email
+
+
+class TrackingCodeConverter:
+    regex = CODE_PATTERN
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(TrackingCodeConverter, "code")
 
 app_name = "reports"
 urlpatterns = [
-    path("unsubscribe/<str:token>/", email_views.unsubscribe, name="unsubscribe"),
+    path("reports/new/", citizen.report_new, name="new"),
+    path("reports/nearby/", citizen.nearby_reports, name="nearby"),
+    path("reports/commune-for-point/", citizen.commune_for_point, name="commune_for_point"),
+    path("reports/<code:code>/", citizen.report_detail, name="detail"),
+    path("reports/<code:code>/submitted/", citizen.report_submitted, name="submitted"),
+    path("reports/<code:code>/p/<str:token>/", citizen.report_private, name="private"),
+    path("reports/<code:code>/follow/", citizen.report_follow_view, name="follow"),
+    path("track/", citizen.track, name="track"),
+    path("unsubscribe/<str:token>/", email.unsubscribe, name="unsubscribe"),
 ]

@@ -52,7 +52,13 @@ class Rule:
 RULES: dict[str, Rule] = {
     rule.name: rule
     for rule in [
-        Rule("accept", _("Accept and dispatch"), frozenset({S.SUBMITTED}), frozenset({INTAKE}), S.ACCEPTED),
+        Rule(
+            "accept",
+            _("Accept and dispatch"),
+            frozenset({S.SUBMITTED}),
+            frozenset({INTAKE}),
+            S.ACCEPTED,
+        ),
         Rule("reject", _("Reject"), frozenset({S.SUBMITTED}), frozenset({INTAKE}), S.REJECTED),
         Rule(
             "mark_duplicate",
@@ -84,14 +90,27 @@ RULES: dict[str, Rule] = {
             frozenset({INTAKE, MANAGER, REPORTER}),
             S.IN_PROGRESS,
         ),
-        Rule("close", _("Close"), frozenset({S.RESOLVED}), frozenset({INTAKE, MANAGER, SYSTEM}), S.CLOSED),
+        Rule(
+            "close",
+            _("Close"),
+            frozenset({S.RESOLVED}),
+            frozenset({INTAKE, MANAGER, SYSTEM}),
+            S.CLOSED,
+        ),
         Rule("transfer", _("Transfer to another agency"), HANDLING_STATUSES, AGENCY | {INTAKE}),
         Rule("assign", _("Assign"), HANDLING_STATUSES, AGENCY | {INTAKE}),
         Rule("set_priority", _("Set priority"), OPEN_STATUSES, frozenset({INTAKE, MANAGER})),
         Rule("extend", _("Extend the deadline"), HANDLING_STATUSES, frozenset({MANAGER})),
-        Rule("note", _("Add an internal note"), OPEN_STATUSES | FIXED_STATUSES | CLOSED_STATUSES, AGENCY | {INTAKE}),
+        Rule(
+            "note",
+            _("Add an internal note"),
+            OPEN_STATUSES | FIXED_STATUSES | CLOSED_STATUSES,
+            AGENCY | {INTAKE},
+        ),
         Rule("public_update", _("Post a public update"), HANDLING_STATUSES, AGENCY | {INTAKE}),
-        Rule("rate", _("Rate the answer"), frozenset({S.RESOLVED, S.CLOSED}), frozenset({REPORTER})),
+        Rule(
+            "rate", _("Rate the answer"), frozenset({S.RESOLVED, S.CLOSED}), frozenset({REPORTER})
+        ),
     ]
 }
 

@@ -46,7 +46,7 @@ def bounding_box(lat: float, lon: float, radius_m: float) -> tuple[float, float,
 
 
 def boundary_shape(geojson: dict):
-    """A shapely geometry from a GeoJSON Feature, FeatureCollection or geometry; ValueError if bad."""
+    """A shapely geometry from GeoJSON (Feature, FeatureCollection or geometry); else ValueError."""
     if not isinstance(geojson, dict):
         raise ValueError("not a GeoJSON object")
     kind = geojson.get("type")

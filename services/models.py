@@ -199,7 +199,9 @@ class OfficeHours(models.Model):
         verbose_name = _("office hours")
         verbose_name_plural = _("office hours")
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="office_hours_end_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="office_hours_end_after_start"
+            ),
             models.UniqueConstraint(fields=["weekday", "start"], name="office_hours_unique_start"),
         ]
 

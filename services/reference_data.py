@@ -158,5 +158,5 @@ def load_reference_data() -> LoadResult:
 def _english_commune_name(name: str) -> str:
     for prefix, english in (("Phường ", "Ward"), ("Xã ", "Commune")):
         if name.startswith(prefix):
-            return f"{name[len(prefix):]} {english}"
+            return f"{name[len(prefix) :]} {english}"
     return name

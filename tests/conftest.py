@@ -6,9 +6,9 @@ import pytest
 
 from services.reference_data import load_reference_data
 
-REQUIRE_SERVICES = os.environ.get("CI", "").lower() == "true" or os.environ.get(
-    "REQUIRE_SERVICES"
-) == "1"
+REQUIRE_SERVICES = (
+    os.environ.get("CI", "").lower() == "true" or os.environ.get("REQUIRE_SERVICES") == "1"
+)
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 

@@ -1,0 +1,1 @@
+"""Every write to reports, one module per domain idea (photos, submission, workflow...)."""

@@ -56,7 +56,7 @@ class DeadlineReminder(models.Model):
         RESOLUTION = "resolution", _("Resolution")
 
     class Threshold(models.IntegerChoices):
-        REMINDER = 75, _("75% of the window")
+        REMINDER = 75, _("Three quarters of the window")
         DEADLINE = 100, _("Deadline")
         DOUBLE = 200, _("Twice the window")
 
@@ -76,3 +76,6 @@ class DeadlineReminder(models.Model):
                 fields=["report", "clock", "threshold", "due_at"], name="reminder_once"
             )
         ]
+
+    def __str__(self):
+        return f"{self.report_id} {self.clock} {self.threshold}%"

@@ -46,7 +46,9 @@ class Photo(models.Model):
         blank=True,
     )
     kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices, default=Kind.REPORT)
-    image = models.ImageField(_("image"), upload_to=_photo_path, width_field="width", height_field="height")
+    image = models.ImageField(
+        _("image"), upload_to=_photo_path, width_field="width", height_field="height"
+    )
     thumbnail = models.ImageField(_("thumbnail"), upload_to=_thumbnail_path, blank=True)
     width = models.PositiveIntegerField(default=0, editable=False)
     height = models.PositiveIntegerField(default=0, editable=False)

@@ -1,9 +1,6 @@
-"""Test data for the deadline and email tests. Reports need the ``catalogue`` fixture.
+"""Test data for the deadline and email tests. Reports need the ``catalogue`` fixture."""
 
-``submit_report`` stands in for the submission action (``reports.actions.submission``) until
-it lands: it writes what that action writes (report, intake clock, SUBMITTED event, the
-reporter as a follower, the acknowledgement in the outbox) in one transaction.
-"""
+from unittest import mock
 
 import factory
 from django.utils import timezone
@@ -74,25 +71,21 @@ def staff(role: str, department=None, *, email=None, language="vi") -> User:
 
 
 def submit_report(*, language="vi", submitted_at=None, **fields) -> Report:
-    from django.db import transaction
+    """A report through the real submission action (at ``submitted_at`` when given)."""
+    from reports.actions.submission import report_submit
 
-    from reports.deadlines import start_intake_clock
-    from reports.notifications import queue_event_emails
-    from services.calendar import current_calendar
-
-    with transaction.atomic():
-        report = ReportFactory.build(language=language, **fields)
-        report.submitted_at = submitted_at or timezone.now()
-        start_intake_clock(report, calendar=current_calendar())
-        report.save()
-        event = ReportEvent.objects.create(
-            report=report,
-            kind=ReportEvent.Kind.SUBMITTED,
-            created_at=report.submitted_at,
-            to_status=Report.Status.SUBMITTED,
-        )
-        Follower.objects.create(
-            report=report, email=report.reporter_email, language=language, is_reporter=True
-        )
-        queue_event_emails(event)
-    return report
+    values = {
+        "category": Category.objects.get(code="ROAD_DAMAGE"),
+        "commune": Commune.objects.order_by("code").first(),
+        "title": "Ổ gà lớn trước chợ",
+        "description": "Ổ gà sâu khoảng 20 cm, xe máy dễ té ngã.",
+        "reporter_name": "Trần Thị Bé",
+        "reporter_email": "be.tran@example.org",
+        "reporter_phone": "0912345678",
+        "language": language,
+        **fields,
+    }
+    if submitted_at is None:
+        return report_submit(**values)
+    with mock.patch("django.utils.timezone.now", return_value=submitted_at):
+        return report_submit(**values)

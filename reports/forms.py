@@ -1,0 +1,137 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reports.tracking import normalise_tracking_code
+from services.models import Category, Commune
+
+
+def grouped_category_choices(categories) -> list:
+    """Categories in <optgroup>s by their group, as in the reference data."""
+    groups: dict[str, list] = {}
+    for category in categories:
+        groups.setdefault(category.group, []).append((category.pk, category.name))
+    return [("", _("Choose what the problem is")), *groups.items()]
+
+
+class ReportForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("What is the problem?"), queryset=Category.objects.filter(is_active=True)
+    )
+    title = forms.CharField(
+        label=_("Short title"),
+        max_length=120,
+        min_length=5,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("e.g. Deep pothole in front of the market")}
+        ),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        min_length=10,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What you see, since when, and how it affects people."),
+    )
+    commune = forms.ModelChoiceField(
+        label=_("Commune or ward"),
+        queryset=Commune.objects.filter(is_active=True),
+        empty_label=_("Choose the commune or ward"),
+    )
+    latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    longitude = forms.FloatField(
+        label=_("Longitude"), required=False, min_value=-180, max_value=180
+    )
+    address = forms.CharField(
+        label=_("Address or landmark"),
+        max_length=255,
+        required=False,
+        help_text=_("Helps the officers find the place."),
+    )
+    reporter_name = forms.CharField(label=_("Your name"), max_length=150, required=False)
+    reporter_email = forms.EmailField(label=_("Email"), required=False)
+    reporter_phone = forms.RegexField(
+        label=_("Phone"),
+        required=False,
+        max_length=20,
+        regex=r"^\+?[0-9 .\-]{8,20}$",
+        error_messages={"invalid": _("Enter a phone number of 8 to 15 digits.")},
+    )
+    contact_allowed = forms.BooleanField(
+        label=_("The handling agency may contact me about this report"), required=False
+    )
+    name_hidden = forms.BooleanField(
+        label=_("Do not show my name publicly"), required=False, initial=True
+    )
+    # Set by the "submit anyway" button after nearby reports were offered.
+    nearby_checked = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # A field people never see; bots fill it in.
+    website = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["category"].widget.choices = grouped_category_choices(
+            self.fields["category"].queryset
+        )
+        if user is not None and user.is_authenticated:
+            self.fields["reporter_email"].initial = user.email
+            self.fields["reporter_name"].initial = user.full_name
+            self.fields["reporter_phone"].initial = user.phone
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Leave this field empty."))
+        return ""
+
+    def clean(self):
+        cleaned = super().clean()
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if (latitude is None) != (longitude is None) and not self.has_error("latitude"):
+            self.add_error("latitude", _("Give both latitude and longitude, or neither."))
+        signed_in = self.user is not None and self.user.is_authenticated
+        if (
+            (
+                not signed_in
+                and not cleaned.get("reporter_email")
+                and not cleaned.get("reporter_phone")
+            )
+            and not self.has_error("reporter_email")
+            and not self.has_error("reporter_phone")
+        ):
+            self.add_error(
+                "reporter_email",
+                _("Give an email address or a phone number so we can tell you what happens."),
+            )
+        if cleaned.get("contact_allowed") and not (
+            cleaned.get("reporter_phone") or cleaned.get("reporter_email") or signed_in
+        ):
+            self.add_error("contact_allowed", _("Give a phone number or email to be contacted."))
+        return cleaned
+
+
+class FollowForm(forms.Form):
+    email = forms.EmailField(label=_("Your email"))
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "CM-XXXX-XXXX",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def clean_code(self):
+        code = normalise_tracking_code(self.cleaned_data["code"])
+        if code is None:
+            raise forms.ValidationError(
+                _("A tracking code looks like CM-4K7P-X9QD: two letters and eight characters.")
+            )
+        return code
