@@ -45,7 +45,7 @@ def build_context(row: OutboundEmail) -> dict:
 def deliver_outbound_email(outbound_email_id: int) -> str:
     with transaction.atomic():
         row = (
-            OutboundEmail.objects.select_for_update()
+            OutboundEmail.objects.select_for_update(of=("self",))
             .select_related("report", "event")
             .filter(pk=outbound_email_id)
             .first()
