@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from camau_portal import views
+from reports.views import email as email_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +13,9 @@ urlpatterns = [
     path("staff/", include("reports.staff_urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("reports.urls")),
+    # The developer's view of var/mail; answers 404 unless DEBUG.
+    path("dev/mail/", email_views.dev_mail, name="dev_mail"),
+    path("dev/mail/<str:name>/", email_views.dev_mail, name="dev_mail_file"),
 ]
 
 if settings.DEBUG:

@@ -102,3 +102,16 @@ def report_timeline(report, *, public_only: bool):
     if public_only:
         events = events.filter(is_public=True)
     return list(events)
+
+
+def staged_photos(*, keys: list[str], staged_by: str) -> list:
+    """Photos this session staged and has not attached yet, in the order of ``keys``."""
+    from reports.models import Photo
+
+    if not keys or not staged_by:
+        return []
+    found = {
+        photo.key: photo
+        for photo in Photo.objects.filter(key__in=keys, staged_by=staged_by, report__isnull=True)
+    }
+    return [found[key] for key in dict.fromkeys(keys) if key in found]

@@ -44,3 +44,13 @@ def catalogue(db):
 @pytest.fixture
 def redis_url():
     return TEST_REDIS_URL
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and cached lookups must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,4 +1,4 @@
-"""Factories for test data. Reports are made through the real submission action."""
+"""Shared factories. Reports need the ``catalogue`` fixture (real communes and categories)."""
 
 from __future__ import annotations
 
@@ -16,19 +16,39 @@ from reports.routing import proposed_department
 from reports.search import search_text_for
 from services.models import Category, Commune, Department
 
+PASSWORD = "correct horse battery"
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("email",)
 
-    email = factory.Sequence(lambda n: f"user{n}@example.vn")
-    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Người{n}")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    email = factory.Sequence(lambda n: f"citizen{n}@example.vn")
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
+    password = factory.django.Password(PASSWORD)
+    email_verified = True
 
 
 class StaffFactory(UserFactory):
+    email = factory.Sequence(lambda n: f"staff{n}@camau.gov.vn")
     is_staff = True
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    """A bare report row, for tests that need many reports fast; use ``submit_report`` for the
+    real submission path."""
+
+    class Meta:
+        model = Report
+
+    title = factory.Sequence(lambda n: f"Ổ gà trên đường số {n}")
+    description = "Ổ gà lớn giữa đường, xe máy dễ té."
+    category = factory.LazyFunction(lambda: Category.objects.filter(is_active=True).first())
+    commune = factory.LazyFunction(lambda: Commune.objects.filter(is_active=True).first())
+    submitted_at = factory.LazyFunction(timezone.now)
+    reporter_name = "Trần Thị Mai"
+    reporter_email = factory.Sequence(lambda n: f"reporter{n}@example.vn")
 
 
 def membership(user, *, role: str, department_code: str | None) -> StaffMembership:
@@ -74,15 +94,14 @@ class StaffMembershipFactory(factory.django.DjangoModelFactory):
     role = StaffMembership.Role.AGENCY_OFFICER
 
 
-class ReportFactory(factory.django.DjangoModelFactory):
-    """A submitted report written directly (faster than ``submit_report`` for bulk data)."""
+class SubmittedReportFactory(ReportFactory):
+    """A report as the submission leaves it (routed to an agency, searchable, its reporter
+    following), written directly: faster than ``submit_report`` for many reports."""
 
     class Meta:
         model = Report
         skip_postgeneration_save = True
 
-    title = factory.Sequence(lambda n: f"Ổ gà trên đường số {n}")
-    description = "Mặt đường hư hỏng nặng, xe máy dễ té ngã."
     category = factory.LazyFunction(lambda: Category.objects.get(code="ROAD_DAMAGE"))
     commune = factory.LazyFunction(lambda: Commune.objects.order_by("code").first())
     latitude = factory.LazyAttribute(lambda o: o.commune.latitude)
@@ -91,9 +110,7 @@ class ReportFactory(factory.django.DjangoModelFactory):
         lambda o: proposed_department(category=o.category, commune=o.commune)
     )
     reporter_name = "Nguyễn Văn An"
-    reporter_email = factory.Sequence(lambda n: f"reporter{n}@example.vn")
     reporter_phone = "0912345678"
-    submitted_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def search(obj, create, extracted, **kwargs):

@@ -1,2 +1,1 @@
-"""Every write to reports goes through a function in this package (see DESIGN.md), one module
-per domain: ``submission``, ``handling``, ``photos``, ``moderation``..."""
+"""Every write to reports, one module per domain idea (photos, submission, workflow...)."""

@@ -10,6 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.selectors import user_for_guest_email
+from reports.actions.photos import photos_claim
 from reports.deadlines import start_intake_clock
 from reports.models import Follower, Photo, Report, ReportEvent
 from reports.notifications import queue_event_emails
@@ -58,6 +60,8 @@ def report_submit(
     name_hidden: bool = True,
     language: str = "vi",
     photos: Sequence[Photo] = (),
+    photo_keys: Sequence[str] = (),
+    photos_staged_by: str = "",
     source: str = Report.Source.WEB,
     acting_user=None,
 ) -> Report:
@@ -66,14 +70,18 @@ def report_submit(
     Invariants: the point is inside the province; the report has at least an email or phone
     when given by a guest (forms enforce it; the API may omit contact). Side effects: the
     SUBMITTED event, the reporter as a follower (when an email is known), the intake clock,
-    the staged photos attached, and the acknowledgement email queued after commit.
+    the staged photos attached (``photos`` rows, or ``photo_keys`` staged by the session
+    ``photos_staged_by``), and the acknowledgement email queued after commit.
     """
     if not category.is_active:
         raise ValidationError({"category": _("This category is no longer in use.")})
     mismatch = validate_location(latitude=latitude, longitude=longitude, commune=commune)
     now = timezone.now()
     reporter = acting_user if acting_user is not None and acting_user.is_authenticated else None
-    if reporter is not None:
+    if reporter is None and reporter_email:
+        # A guest report made with a confirmed account's address joins that account.
+        reporter = user_for_guest_email(reporter_email)
+    elif reporter is not None:
         reporter_email = reporter_email or reporter.email
         reporter_name = reporter_name or reporter.full_name
         reporter_phone = reporter_phone or reporter.phone
@@ -110,9 +118,8 @@ def report_submit(
         to_status=Report.Status.SUBMITTED,
         department=report.proposed_department,
     )
-    for position, photo in enumerate(photos):
-        if photo.report_id is not None:
-            raise ValidationError({"photos": _("A photo can belong to one report only.")})
+    attached = _claim_photos(photos=photos, keys=photo_keys, staged_by=photos_staged_by)
+    for position, photo in enumerate(attached):
         photo.report = report
         photo.event = event
         photo.position = position
@@ -130,6 +137,20 @@ def report_submit(
         report.follower_count = 1
     queue_event_emails(event)
     return report
+
+
+def _claim_photos(*, photos: Sequence[Photo], keys: Sequence[str], staged_by: str) -> list[Photo]:
+    """Locks the staged photos to attach: given as rows (API) or as a session's keys (form).
+    A photo already attached elsewhere, or another session's, is refused, never moved."""
+    if photos:
+        keys = [photo.key for photo in photos]
+        staged_by = photos[0].staged_by
+        if any(photo.staged_by != staged_by for photo in photos):
+            raise ValidationError({"photos": _("A photo can belong to one report only.")})
+    claimed = photos_claim(keys=list(keys), staged_by=staged_by)
+    if len(claimed) != len(dict.fromkeys(keys)):
+        raise ValidationError({"photos": _("A photo can belong to one report only.")})
+    return claimed
 
 
 def _save_with_unique_code(report: Report, attempts: int = 5) -> None:

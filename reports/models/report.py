@@ -153,6 +153,11 @@ class Report(models.Model):
         output_field=models.DateTimeField(_("current deadline"), null=True),
         db_persist=True,
     )
+    # When the deadline scan must next look at the report (the earliest reminder threshold not
+    # yet acted on); null when no clock is running. See reports.deadlines.
+    deadline_check_at = models.DateTimeField(
+        _("next deadline check"), null=True, blank=True, editable=False
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
@@ -170,6 +175,11 @@ class Report(models.Model):
             models.Index(fields=["assigned_to", "status"], name="report_assignee"),
             models.Index(fields=["resolution_due_at"], name="report_resolution_due"),
             models.Index(fields=["response_due_at"], name="report_response_due"),
+            models.Index(
+                fields=["deadline_check_at"],
+                name="report_deadline_check",
+                condition=models.Q(deadline_check_at__isnull=False),
+            ),
             models.Index(fields=["published_at", "id"], name="report_public_recent"),
             models.Index(fields=["latitude", "longitude"], name="report_location"),
             models.Index(fields=["category", "status", "submitted_at"], name="report_category"),

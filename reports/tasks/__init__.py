@@ -1,2 +1,4 @@
-# Celery's autodiscovery imports this package; the task modules register themselves here.
-from reports.tasks import workflow  # noqa: F401
+"""Celery tasks, one module per domain. Celery's autodiscovery imports only this package, so
+each module is imported here to register its tasks with the worker."""
+
+from . import email, photos, workflow  # noqa: F401

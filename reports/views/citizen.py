@@ -15,10 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reports import selectors
 from reports.access import private_report_url, private_token_valid
-from reports.actions.photos import photo_stage, photos_claim
+from reports.actions.photos import photo_stage, staged_photo_discard
 from reports.actions.submission import report_follow, report_submit
 from reports.forms import FollowForm, ReportForm, TrackForm
 from reports.models import Report, ReportEvent
+from reports.photo_fields import PhotoInput
 from reports.ratelimit import Rate, client_address, consume
 from services.geo import province_geography
 from services.models import Commune
@@ -32,14 +33,16 @@ def _session_key(request) -> str:
     return request.session.session_key
 
 
-def _stage_uploads(request, kept_keys: list[str]) -> tuple[list, list[str], tuple | None]:
-    """Stages new uploads next to the photos kept from an earlier attempt.
+def _stage_uploads(request) -> tuple[list, list[str], tuple | None]:
+    """Stages new uploads next to the photos kept from an earlier attempt of the form.
 
     Returns the staged photos in order, the error messages for refused files, and the GPS
     position of the first photo that carried one (to suggest the pin).
     """
     staged_by = _session_key(request)
-    photos = photos_claim(keys=kept_keys, staged_by=staged_by)
+    for key in request.POST.getlist("remove_photo"):
+        staged_photo_discard(key=key, staged_by=staged_by)
+    photos = selectors.staged_photos(keys=request.POST.getlist("photo_keys"), staged_by=staged_by)
     errors, gps = [], None
     for upload in request.FILES.getlist("photos"):
         if len(photos) >= settings.PHOTOS_PER_REPORT:
@@ -49,7 +52,7 @@ def _stage_uploads(request, kept_keys: list[str]) -> tuple[list, list[str], tupl
             )
             continue
         try:
-            staged = photo_stage(upload=upload, staged_by=staged_by)
+            staged = photo_stage(upload=upload, staged_by=staged_by, position=len(photos))
         except ValidationError as error:
             errors.extend(f"{upload.name}: {message}" for message in error.messages)
             continue
@@ -65,9 +68,7 @@ def report_new(request):
     rate_limited = False
     if request.method == "POST":
         form = ReportForm(request.POST, user=request.user)
-        photos, photo_errors, gps = _stage_uploads(request, request.POST.getlist("photo_keys"))
-        removed = set(request.POST.getlist("remove_photo"))
-        photos = [photo for photo in photos if photo.key not in removed]
+        photos, photo_errors, gps = _stage_uploads(request)
         if form.is_valid() and not photo_errors:
             data = form.cleaned_data
             if data["latitude"] is not None and not data["nearby_checked"]:
@@ -103,7 +104,8 @@ def report_new(request):
                             contact_allowed=data["contact_allowed"],
                             name_hidden=data["name_hidden"],
                             language=get_language() or settings.LANGUAGE_CODE,
-                            photos=photos,
+                            photo_keys=[photo.key for photo in photos],
+                            photos_staged_by=_session_key(request),
                             acting_user=request.user,
                         )
                     except ValidationError as error:
@@ -133,6 +135,13 @@ def report_new(request):
             "photo_gps": gps,
             "nearby": nearby,
             "max_photos": settings.PHOTOS_PER_REPORT,
+            "photo_input": PhotoInput(
+                attrs={
+                    "id": "id_photos",
+                    "class": "form-control" + (" is-invalid" if photo_errors else ""),
+                },
+                max_files=settings.PHOTOS_PER_REPORT - len(photos),
+            ).render("photos", None),
             "communes": Commune.objects.filter(is_active=True).only(
                 "id", "name", "latitude", "longitude"
             ),

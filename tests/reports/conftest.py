@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import StaffMembership
 from services.models import Commune, Department
-from tests.factories import ReportFactory, StaffMembershipFactory, UserFactory
+from tests.factories import StaffMembershipFactory, SubmittedReportFactory, UserFactory
 
 Role = StaffMembership.Role
 
@@ -44,7 +44,7 @@ def staff(catalogue):
 
 @pytest.fixture
 def submitted(staff):
-    return ReportFactory(commune=staff.commune)
+    return SubmittedReportFactory(commune=staff.commune)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from reports.models import Report, ReportEvent
 from reports.workflow import NotAllowed
 from services.models import Commune, Department
 from services.reference_data import load_reference_data
-from tests.factories import ReportFactory, StaffMembershipFactory, UserFactory
+from tests.factories import StaffMembershipFactory, SubmittedReportFactory, UserFactory
 
 pytestmark = [
     pytest.mark.postgres,
@@ -38,7 +38,7 @@ def people():
         StaffMembershipFactory(user=officer, department=commune.committee)
         officers.append(officer)
     # No followers: nothing to email, so no delivery runs after commit.
-    report = ReportFactory(commune=commune, follower=False, reporter_email="")
+    report = SubmittedReportFactory(commune=commune, follower=False, reporter_email="")
     return intake, intake2, officers, report
 
 

@@ -12,7 +12,7 @@ from reports.actions import handling as actions
 from reports.models import Follower, OutboundEmail, Photo, Rating, Report, ReportEvent
 from reports.workflow import NotAllowed
 from services.calendar import current_calendar
-from tests.factories import ReportFactory, staged_photo
+from tests.factories import SubmittedReportFactory, staged_photo
 
 pytestmark = pytest.mark.django_db
 S = Report.Status
@@ -47,7 +47,7 @@ def token(report):
 
 
 def test_accept_dispatches_to_the_proposed_agency_and_starts_the_clocks(staff, clock):
-    report = ReportFactory(commune=staff.commune, submitted_at=clock.now)
+    report = SubmittedReportFactory(commune=staff.commune, submitted_at=clock.now)
     clock.advance(minutes=30)
     report = actions.report_accept(report=report, acting_user=staff.intake)
     report.refresh_from_db()
@@ -120,7 +120,7 @@ def test_reject_needs_a_public_reason_and_keeps_the_report_unpublished(staff, su
 
 def test_duplicate_moves_followers_to_the_original_and_tells_them(staff, accepted):
     original = accepted
-    duplicate = ReportFactory(commune=staff.commune)
+    duplicate = SubmittedReportFactory(commune=staff.commune)
     Follower.objects.create(report=duplicate, email="metoo@example.vn")
     Follower.objects.create(report=original, email="metoo@example.vn")  # already follows both
     Follower.objects.create(report=duplicate, email="neighbour@example.vn")
@@ -151,10 +151,14 @@ def test_duplicate_moves_followers_to_the_original_and_tells_them(staff, accepte
 
 def test_duplicate_of_a_duplicate_points_at_the_first_report(staff, accepted):
     second = actions.report_mark_duplicate(
-        report=ReportFactory(commune=staff.commune), acting_user=staff.intake, original=accepted
+        report=SubmittedReportFactory(commune=staff.commune),
+        acting_user=staff.intake,
+        original=accepted,
     )
     third = actions.report_mark_duplicate(
-        report=ReportFactory(commune=staff.commune), acting_user=staff.intake, original=second
+        report=SubmittedReportFactory(commune=staff.commune),
+        acting_user=staff.intake,
+        original=second,
     )
     assert third.duplicate_of_id == accepted.pk
 
@@ -163,13 +167,15 @@ def test_duplicate_refusals(staff, accepted):
     with pytest.raises(ValidationError):
         actions.report_mark_duplicate(report=accepted, acting_user=staff.intake, original=accepted)
     rejected = actions.report_reject(
-        report=ReportFactory(commune=staff.commune), acting_user=staff.intake, reason="spam"
+        report=SubmittedReportFactory(commune=staff.commune),
+        acting_user=staff.intake,
+        reason="spam",
     )
     with pytest.raises(ValidationError):
         actions.report_mark_duplicate(report=accepted, acting_user=staff.intake, original=rejected)
     # A manager cannot merge into a report they cannot see.
     elsewhere = actions.report_accept(
-        report=ReportFactory(commune=staff.commune),
+        report=SubmittedReportFactory(commune=staff.commune),
         acting_user=staff.intake,
         department=staff.other_agency,
     )
@@ -237,7 +243,7 @@ def test_assign_only_to_officers_of_the_agency(staff, accepted):
 
 def test_urgent_shortens_the_resolution_target(staff, clock):
     report = actions.report_accept(
-        report=ReportFactory(commune=staff.commune, submitted_at=clock.now),
+        report=SubmittedReportFactory(commune=staff.commune, submitted_at=clock.now),
         acting_user=staff.intake,
     )
     with pytest.raises(NotAllowed):
@@ -274,7 +280,7 @@ def test_start_assigns_the_officer_who_starts(staff, accepted):
 
 def test_information_round_trip_pauses_the_resolution_clock(staff, clock):
     report = actions.report_accept(
-        report=ReportFactory(commune=staff.commune, submitted_at=clock.now),
+        report=SubmittedReportFactory(commune=staff.commune, submitted_at=clock.now),
         acting_user=staff.intake,
     )
     due = report.resolution_due_at
@@ -312,7 +318,7 @@ def test_information_round_trip_pauses_the_resolution_clock(staff, clock):
 
 def test_reporter_account_may_answer_without_the_link(staff):
     report = actions.report_accept(
-        report=ReportFactory(commune=staff.commune, reporter=staff.citizen),
+        report=SubmittedReportFactory(commune=staff.commune, reporter=staff.citizen),
         acting_user=staff.intake,
     )
     actions.report_request_info(report=report, acting_user=staff.intake, question="?")
@@ -340,7 +346,7 @@ def test_internal_note_stays_internal(staff, accepted):
 
 def test_public_update_is_the_first_response(staff, clock):
     report = actions.report_accept(
-        report=ReportFactory(commune=staff.commune, submitted_at=clock.now),
+        report=SubmittedReportFactory(commune=staff.commune, submitted_at=clock.now),
         acting_user=staff.intake,
     )
     clock.advance(hours=1)
@@ -358,7 +364,7 @@ def test_public_update_is_the_first_response(staff, clock):
 
 def test_only_a_manager_extends_with_a_reason(staff, clock):
     report = actions.report_accept(
-        report=ReportFactory(commune=staff.commune, submitted_at=clock.now),
+        report=SubmittedReportFactory(commune=staff.commune, submitted_at=clock.now),
         acting_user=staff.intake,
     )
     due = report.resolution_due_at
@@ -405,7 +411,7 @@ def test_resolve_with_after_photos(staff, accepted):
 
 def test_resolving_while_waiting_ends_the_pause(staff, clock):
     report = actions.report_accept(
-        report=ReportFactory(commune=staff.commune, submitted_at=clock.now),
+        report=SubmittedReportFactory(commune=staff.commune, submitted_at=clock.now),
         acting_user=staff.intake,
     )
     actions.report_request_info(report=report, acting_user=staff.officer, question="?")
@@ -417,7 +423,7 @@ def test_resolving_while_waiting_ends_the_pause(staff, clock):
 
 def test_a_photo_cannot_be_attached_twice(staff, accepted):
     photo = staged_photo()
-    other = ReportFactory(commune=staff.commune)
+    other = SubmittedReportFactory(commune=staff.commune)
     Photo.objects.filter(pk=photo.pk).update(report=other)
     with pytest.raises(ValidationError):
         actions.report_resolve(
@@ -444,7 +450,7 @@ def test_staff_reopen(staff, resolved):
 
 def test_reporter_reopens_only_within_the_dispute_window(staff, clock):
     report = actions.report_accept(
-        report=ReportFactory(commune=staff.commune, submitted_at=clock.now),
+        report=SubmittedReportFactory(commune=staff.commune, submitted_at=clock.now),
         acting_user=staff.intake,
     )
     report = actions.report_resolve(report=report, acting_user=staff.officer, answer="xong")
@@ -509,7 +515,7 @@ def test_not_satisfied_after_the_window_only_records(staff, resolved):
 
 
 def test_bulk_accept_goes_on_after_a_refusal(staff, accepted):
-    fresh = [ReportFactory(commune=staff.commune) for _ in range(2)]
+    fresh = [SubmittedReportFactory(commune=staff.commune) for _ in range(2)]
     result = actions.reports_bulk_accept(
         reports=[fresh[0], accepted, fresh[1]], acting_user=staff.intake
     )
@@ -521,7 +527,7 @@ def test_bulk_accept_goes_on_after_a_refusal(staff, accepted):
 
 
 def test_bulk_dispatch_and_assign(staff):
-    reports = [ReportFactory(commune=staff.commune) for _ in range(3)]
+    reports = [SubmittedReportFactory(commune=staff.commune) for _ in range(3)]
     result = actions.reports_bulk_accept(
         reports=reports, acting_user=staff.intake, department=staff.other_agency
     )

@@ -234,9 +234,3 @@ def test_home_shows_public_reports_only(client, catalogue):
     html = client.get("/").content.decode()
     assert public.title in html and hidden.title not in html
     assert re.search(r'id="count-total">\s*1<', html)
-
-
-def test_healthz(client, catalogue):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json()["checks"]["database"] == "ok"

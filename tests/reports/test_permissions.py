@@ -6,7 +6,7 @@ from accounts.models import StaffMembership
 from reports.actions.handling import report_accept, report_transfer
 from reports.permissions import roles_for, staff_access, visible_reports_for
 from reports.workflow import ADMINISTRATOR, INTAKE, LEADER, MANAGER, OFFICER, REPORTER
-from tests.factories import ReportFactory, StaffMembershipFactory, UserFactory
+from tests.factories import StaffMembershipFactory, SubmittedReportFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_roles_follow_the_responsible_agency(staff, accepted):
 
 
 def test_reporter_account_and_superuser(staff):
-    report = ReportFactory(commune=staff.commune, reporter=staff.citizen)
+    report = SubmittedReportFactory(commune=staff.commune, reporter=staff.citizen)
     admin = UserFactory(email="admin@camau.gov.vn", is_staff=True, is_superuser=True)
     assert roles_for(staff.citizen, report) == {REPORTER}
     assert roles_for(admin, report) == {ADMINISTRATOR}
@@ -58,9 +58,11 @@ def test_several_agencies(staff):
     StaffMembershipFactory(
         user=staff.officer, department=staff.other_agency, role=StaffMembership.Role.AGENCY_MANAGER
     )
-    mine = report_accept(report=ReportFactory(commune=staff.commune), acting_user=staff.intake)
+    mine = report_accept(
+        report=SubmittedReportFactory(commune=staff.commune), acting_user=staff.intake
+    )
     other = report_accept(
-        report=ReportFactory(commune=staff.commune),
+        report=SubmittedReportFactory(commune=staff.commune),
         acting_user=staff.intake,
         department=staff.other_agency,
     )
@@ -72,7 +74,7 @@ def test_several_agencies(staff):
 
 def test_visibility(staff, submitted, accepted):
     elsewhere = report_accept(
-        report=ReportFactory(commune=staff.commune),
+        report=SubmittedReportFactory(commune=staff.commune),
         acting_user=staff.intake,
         department=staff.other_agency,
     )

@@ -6,7 +6,7 @@ from django.urls import reverse
 from reports.access import private_report_url, private_token
 from reports.actions import handling as actions
 from reports.models import Photo, Rating, Report, ReportEvent
-from tests.factories import ReportFactory, jpeg_upload
+from tests.factories import SubmittedReportFactory, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 S = Report.Status
@@ -111,7 +111,7 @@ def test_not_satisfied_reopens_for_the_agency(client, staff, resolved):
 
 def test_the_reporter_account_is_named_on_the_answer(client, staff):
     report = actions.report_accept(
-        report=ReportFactory(commune=staff.commune, reporter=staff.citizen),
+        report=SubmittedReportFactory(commune=staff.commune, reporter=staff.citizen),
         acting_user=staff.intake,
     )
     actions.report_request_info(report=report, acting_user=staff.intake, question="?")

@@ -14,7 +14,7 @@ from reports.access import private_token
 from reports.actions import handling as actions
 from reports.models import Report
 from services.models import Category, Commune
-from tests.factories import ReportFactory
+from tests.factories import SubmittedReportFactory
 
 pytestmark = pytest.mark.django_db
 S = Report.Status
@@ -32,45 +32,45 @@ def counts(response):
 def test_queues_and_counts_for_an_officer(client, staff):
     mine = actions.report_start(
         report=actions.report_accept(
-            report=ReportFactory(commune=staff.commune), acting_user=staff.intake
+            report=SubmittedReportFactory(commune=staff.commune), acting_user=staff.intake
         ),
         acting_user=staff.officer,
     )
     colleague = actions.report_accept(
-        report=ReportFactory(commune=staff.commune), acting_user=staff.intake
+        report=SubmittedReportFactory(commune=staff.commune), acting_user=staff.intake
     )
     actions.report_assign(report=colleague, acting_user=staff.manager, assignee=staff.officer2)
     waiting = actions.report_request_info(
         report=actions.report_accept(
-            report=ReportFactory(commune=staff.commune), acting_user=staff.intake
+            report=SubmittedReportFactory(commune=staff.commune), acting_user=staff.intake
         ),
         acting_user=staff.officer,
         question="?",
     )
     overdue = actions.report_accept(
-        report=ReportFactory(commune=staff.commune), acting_user=staff.intake
+        report=SubmittedReportFactory(commune=staff.commune), acting_user=staff.intake
     )
     Report.objects.filter(pk=overdue.pk).update(
         resolution_due_at=timezone.now() - timedelta(hours=1)
     )
     resolved = actions.report_resolve(
         report=actions.report_accept(
-            report=ReportFactory(commune=staff.commune), acting_user=staff.intake
+            report=SubmittedReportFactory(commune=staff.commune), acting_user=staff.intake
         ),
         acting_user=staff.officer,
         answer="xong",
     )
     rated = actions.report_resolve(
         report=actions.report_accept(
-            report=ReportFactory(commune=staff.commune), acting_user=staff.intake
+            report=SubmittedReportFactory(commune=staff.commune), acting_user=staff.intake
         ),
         acting_user=staff.officer,
         answer="xong",
     )
     actions.report_rate(report=rated, token=private_token(rated.tracking_code), value="satisfied")
-    ReportFactory(commune=staff.commune)  # awaiting intake: not the agency's yet
+    SubmittedReportFactory(commune=staff.commune)  # awaiting intake: not the agency's yet
     elsewhere = actions.report_accept(
-        report=ReportFactory(commune=staff.commune),
+        report=SubmittedReportFactory(commune=staff.commune),
         acting_user=staff.intake,
         department=staff.other_agency,
     )
@@ -96,9 +96,9 @@ def test_queues_and_counts_for_an_officer(client, staff):
 
 def test_intake_new_queue_sorted_by_deadline(client, staff):
     now = timezone.now()
-    late = ReportFactory(commune=staff.commune, intake_due_at=now - timedelta(hours=1))
-    soon = ReportFactory(commune=staff.commune, intake_due_at=now + timedelta(hours=1))
-    later = ReportFactory(commune=staff.commune, intake_due_at=now + timedelta(days=3))
+    late = SubmittedReportFactory(commune=staff.commune, intake_due_at=now - timedelta(hours=1))
+    soon = SubmittedReportFactory(commune=staff.commune, intake_due_at=now + timedelta(hours=1))
+    later = SubmittedReportFactory(commune=staff.commune, intake_due_at=now + timedelta(days=3))
     client.force_login(staff.intake)
     response = client.get(LIST)
     assert codes(response) == [late.tracking_code, soon.tracking_code, later.tracking_code]
@@ -110,10 +110,10 @@ def test_intake_new_queue_sorted_by_deadline(client, staff):
 def test_keyset_pages_walk_forward_and_back(client, staff):
     now = timezone.now()
     reports = [
-        ReportFactory(commune=staff.commune, intake_due_at=now + timedelta(minutes=n % 4))
+        SubmittedReportFactory(commune=staff.commune, intake_due_at=now + timedelta(minutes=n % 4))
         for n in range(11)
     ]
-    ReportFactory(commune=staff.commune, intake_due_at=None)  # no deadline: last
+    SubmittedReportFactory(commune=staff.commune, intake_due_at=None)  # no deadline: last
     client.force_login(staff.intake)
     response = client.get(LIST, {"queue": "new", "size": 25})
     seen = codes(response)
@@ -144,7 +144,7 @@ def test_every_sort_pages_through_everything_once(staff, sort):
 
     base = timezone.now()
     for n in range(9):
-        ReportFactory(
+        SubmittedReportFactory(
             commune=staff.commune,
             submitted_at=base - timedelta(minutes=n % 3),
             intake_due_at=None if n % 4 == 0 else base + timedelta(minutes=n % 2),
@@ -162,9 +162,11 @@ def test_a_bad_cursor_shows_the_first_page(client, staff, submitted):
 def test_filters(client, staff):
     other_commune = Commune.objects.exclude(pk=staff.commune.pk).order_by("code").first()
     flooding = Category.objects.get(code="FLOODING")
-    road = ReportFactory(commune=staff.commune)
-    flood = ReportFactory(commune=other_commune, category=flooding, priority="urgent")
-    old = ReportFactory(commune=staff.commune, submitted_at=timezone.now() - timedelta(days=40))
+    road = SubmittedReportFactory(commune=staff.commune)
+    flood = SubmittedReportFactory(commune=other_commune, category=flooding, priority="urgent")
+    old = SubmittedReportFactory(
+        commune=staff.commune, submitted_at=timezone.now() - timedelta(days=40)
+    )
     client.force_login(staff.intake)
 
     def found(**params):
@@ -188,9 +190,11 @@ def test_filters(client, staff):
 
 def test_deadline_state_filter(client, staff):
     now = timezone.now()
-    overdue = ReportFactory(commune=staff.commune, intake_due_at=now - timedelta(minutes=5))
-    soon = ReportFactory(commune=staff.commune, intake_due_at=now + timedelta(minutes=30))
-    on_time = ReportFactory(commune=staff.commune, intake_due_at=now + timedelta(days=10))
+    overdue = SubmittedReportFactory(
+        commune=staff.commune, intake_due_at=now - timedelta(minutes=5)
+    )
+    soon = SubmittedReportFactory(commune=staff.commune, intake_due_at=now + timedelta(minutes=30))
+    on_time = SubmittedReportFactory(commune=staff.commune, intake_due_at=now + timedelta(days=10))
     client.force_login(staff.intake)
 
     def found(state):
@@ -203,24 +207,28 @@ def test_deadline_state_filter(client, staff):
 
 @pytest.mark.parametrize("typed", ["duong", "ĐƯỜNG", "Đường", "duong so", "o ga", "ổ gà đường"])
 def test_search_without_diacritics(client, staff, typed):
-    hit = ReportFactory(commune=staff.commune, title="Ổ gà trên đường số 5")
-    ReportFactory(commune=staff.commune, title="Đèn đường hỏng", description="Tối om")
-    miss = ReportFactory(commune=staff.commune, title="Cây đổ", description="Cây ngã ra lộ")
+    hit = SubmittedReportFactory(commune=staff.commune, title="Ổ gà trên đường số 5")
+    SubmittedReportFactory(commune=staff.commune, title="Đèn đường hỏng", description="Tối om")
+    miss = SubmittedReportFactory(
+        commune=staff.commune, title="Cây đổ", description="Cây ngã ra lộ"
+    )
     client.force_login(staff.intake)
     found = codes(client.get(LIST, {"queue": "all", "q": typed}))
     assert hit.tracking_code in found and miss.tracking_code not in found
 
 
 def test_search_by_tracking_code_as_typed(client, staff):
-    report = ReportFactory(commune=staff.commune)
-    ReportFactory(commune=staff.commune)
+    report = SubmittedReportFactory(commune=staff.commune)
+    SubmittedReportFactory(commune=staff.commune)
     client.force_login(staff.intake)
     typed = report.tracking_code.lower().replace("-", " ")
     assert codes(client.get(LIST, {"queue": "all", "q": typed})) == [report.tracking_code]
 
 
 def test_search_in_description(client, staff):
-    report = ReportFactory(commune=staff.commune, title="Sự cố", description="Nước ngập sâu")
+    report = SubmittedReportFactory(
+        commune=staff.commune, title="Sự cố", description="Nước ngập sâu"
+    )
     client.force_login(staff.intake)
     assert codes(client.get(LIST, {"queue": "all", "q": "nuoc ngap"})) == [report.tracking_code]
 
@@ -234,7 +242,7 @@ def _list_queries(client, size):
 
 def test_fixed_number_of_queries_whatever_the_page_size(client, staff, django_assert_num_queries):
     for n in range(30):
-        report = ReportFactory(commune=staff.commune)
+        report = SubmittedReportFactory(commune=staff.commune)
         if n % 3 == 0:
             report = actions.report_accept(report=report, acting_user=staff.intake)
             actions.report_assign(report=report, acting_user=staff.intake, assignee=staff.officer)
@@ -277,8 +285,8 @@ def _export(client, **params):
 def test_export_follows_the_filters(client, staff, settings):
     settings.LANGUAGE_CODE = "en"
     flooding = Category.objects.get(code="FLOODING")
-    ReportFactory(commune=staff.commune)
-    flood = ReportFactory(commune=staff.commune, category=flooding, title="=HYPERLINK(1)")
+    SubmittedReportFactory(commune=staff.commune)
+    flood = SubmittedReportFactory(commune=staff.commune, category=flooding, title="=HYPERLINK(1)")
     client.force_login(staff.intake)
     rows = _export(client, queue="all", category=flooding.pk)
     assert [row["Tracking code"] for row in rows] == [flood.tracking_code]
@@ -289,11 +297,11 @@ def test_export_follows_the_filters(client, staff, settings):
 def test_export_personal_data_only_where_the_role_may_see_it(client, staff, settings):
     settings.LANGUAGE_CODE = "en"
     consenting = actions.report_accept(
-        report=ReportFactory(commune=staff.commune, contact_allowed=True),
+        report=SubmittedReportFactory(commune=staff.commune, contact_allowed=True),
         acting_user=staff.intake,
     )
     private = actions.report_accept(
-        report=ReportFactory(commune=staff.commune), acting_user=staff.intake
+        report=SubmittedReportFactory(commune=staff.commune), acting_user=staff.intake
     )
     client.force_login(staff.officer)
     rows = {row["Tracking code"]: row for row in _export(client, queue="all")}
@@ -310,7 +318,7 @@ def test_export_is_streamed_in_chunks(client, staff):
     from reports.staff import export
 
     for _ in range(7):
-        ReportFactory(commune=staff.commune)
+        SubmittedReportFactory(commune=staff.commune)
     client.force_login(staff.intake)
     original = export.iterate_in_chunks
     chunks = []
@@ -331,7 +339,7 @@ def test_export_is_streamed_in_chunks(client, staff):
 
 
 def test_bulk_accept_to_the_proposed_agency(client, staff):
-    reports = [ReportFactory(commune=staff.commune) for _ in range(3)]
+    reports = [SubmittedReportFactory(commune=staff.commune) for _ in range(3)]
     client.force_login(staff.intake)
     response = client.post(
         reverse("staff:bulk"),
@@ -344,7 +352,7 @@ def test_bulk_accept_to_the_proposed_agency(client, staff):
 
 
 def test_bulk_dispatch_needs_an_agency(client, staff):
-    report = ReportFactory(commune=staff.commune)
+    report = SubmittedReportFactory(commune=staff.commune)
     client.force_login(staff.intake)
     client.post(reverse("staff:bulk"), {"action": "dispatch", "codes": [report.tracking_code]})
     report.refresh_from_db()
@@ -363,10 +371,10 @@ def test_bulk_dispatch_needs_an_agency(client, staff):
 
 def test_bulk_assign_skips_reports_of_other_agencies(client, staff):
     ours = actions.report_accept(
-        report=ReportFactory(commune=staff.commune), acting_user=staff.intake
+        report=SubmittedReportFactory(commune=staff.commune), acting_user=staff.intake
     )
     theirs = actions.report_accept(
-        report=ReportFactory(commune=staff.commune),
+        report=SubmittedReportFactory(commune=staff.commune),
         acting_user=staff.intake,
         department=staff.other_agency,
     )
@@ -387,7 +395,7 @@ def test_bulk_assign_skips_reports_of_other_agencies(client, staff):
 
 
 def test_bulk_accept_is_intake_only(client, staff):
-    report = ReportFactory(commune=staff.commune)
+    report = SubmittedReportFactory(commune=staff.commune)
     client.force_login(staff.leader)
     client.post(reverse("staff:bulk"), {"action": "accept", "codes": [report.tracking_code]})
     client.force_login(staff.manager)

@@ -8,7 +8,7 @@ from reports.access import private_token
 from reports.actions import handling as actions
 from reports.models import Report, ReportEvent
 from reports.views.staff.workbench import ACTIONS
-from tests.factories import ReportFactory
+from tests.factories import SubmittedReportFactory
 
 pytestmark = pytest.mark.django_db
 S = Report.Status
@@ -42,7 +42,7 @@ def test_sign_in_and_back_to_the_page_asked_for(client, staff, accepted):
     target = workbench(accepted.tracking_code)
     response = client.post(
         reverse("staff:login"),
-        {"email": "OFFICER@camau.gov.vn", "password": "correct-horse-battery", "next": target},
+        {"email": "OFFICER@camau.gov.vn", "password": "correct horse battery", "next": target},
     )
     assert response.status_code == 302 and response["Location"] == target
     assert client.get(target).status_code == 200
@@ -53,7 +53,7 @@ def test_sign_in_refuses_other_sites_as_next(client, staff):
         reverse("staff:login"),
         {
             "email": "officer@camau.gov.vn",
-            "password": "correct-horse-battery",
+            "password": "correct horse battery",
             "next": "https://evil.example/",
         },
     )
@@ -63,7 +63,7 @@ def test_sign_in_refuses_other_sites_as_next(client, staff):
 def test_citizen_accounts_cannot_use_the_dashboard(client, staff):
     response = client.post(
         reverse("staff:login"),
-        {"email": "citizen@example.vn", "password": "correct-horse-battery"},
+        {"email": "citizen@example.vn", "password": "correct horse battery"},
     )
     assert response.status_code == 400
     assert "_auth_user_id" not in client.session
@@ -80,7 +80,7 @@ def test_lockout_after_repeated_failures(client, staff):
     # Locked: even the right password is refused, without being checked.
     response = client.post(
         reverse("staff:login"),
-        {"email": "officer@camau.gov.vn", "password": "correct-horse-battery"},
+        {"email": "officer@camau.gov.vn", "password": "correct horse battery"},
     )
     assert response.status_code == 400
     assert "15" in response.content.decode()
@@ -89,7 +89,7 @@ def test_lockout_after_repeated_failures(client, staff):
     other = client.__class__(REMOTE_ADDR="10.0.0.9")
     response = other.post(
         reverse("staff:login"),
-        {"email": "officer@camau.gov.vn", "password": "correct-horse-battery"},
+        {"email": "officer@camau.gov.vn", "password": "correct horse battery"},
     )
     assert response.status_code == 302
 
@@ -101,7 +101,7 @@ def test_lockout_per_address_across_accounts(client, staff, settings):
         client.post(reverse("staff:login"), {"email": f"guess{n}@camau.gov.vn", "password": "x"})
     response = client.post(
         reverse("staff:login"),
-        {"email": "manager@camau.gov.vn", "password": "correct-horse-battery"},
+        {"email": "manager@camau.gov.vn", "password": "correct horse battery"},
     )
     assert response.status_code == 400
 
@@ -115,7 +115,7 @@ def test_lockout_also_guards_the_admin_login(client, staff):
         )
     client.post(
         reverse("admin:login"),
-        {"username": "intake@camau.gov.vn", "password": "correct-horse-battery"},
+        {"username": "intake@camau.gov.vn", "password": "correct horse battery"},
     )
     assert "_auth_user_id" not in client.session
 
@@ -271,7 +271,7 @@ def test_transfer_away_returns_to_the_list(client, staff, accepted):
 
 
 def test_duplicate_by_tracking_code_as_typed(client, staff, accepted):
-    duplicate = ReportFactory(commune=staff.commune)
+    duplicate = SubmittedReportFactory(commune=staff.commune)
     client.force_login(staff.intake)
     typed = accepted.tracking_code.replace("-", " ").lower()
     response = client.post(
@@ -330,10 +330,10 @@ def test_every_action_has_forgery_data():
 def test_forged_posts_change_nothing(client, staff, action, who, expected):
     """Another agency's staff do not even learn the report exists; leaders are refused."""
     original = actions.report_accept(
-        report=ReportFactory(commune=staff.commune), acting_user=staff.intake
+        report=SubmittedReportFactory(commune=staff.commune), acting_user=staff.intake
     )
     staff.original_code = original.tracking_code
-    report = ReportFactory(commune=staff.commune)
+    report = SubmittedReportFactory(commune=staff.commune)
     if action not in ("accept", "reject"):
         report = actions.report_accept(report=report, acting_user=staff.intake)
     if action in ("reopen", "close"):
@@ -362,10 +362,10 @@ def test_forged_posts_change_nothing(client, staff, action, who, expected):
 def test_own_agency_but_wrong_role(client, staff, action, expected):
     """An officer of the right agency still cannot take intake's or the manager's actions."""
     original = actions.report_accept(
-        report=ReportFactory(commune=staff.commune), acting_user=staff.intake
+        report=SubmittedReportFactory(commune=staff.commune), acting_user=staff.intake
     )
     staff.original_code = original.tracking_code
-    report = ReportFactory(commune=staff.commune)
+    report = SubmittedReportFactory(commune=staff.commune)
     if action not in ("accept", "reject"):
         report = actions.report_accept(report=report, acting_user=staff.intake)
     if action in ("reopen", "close"):

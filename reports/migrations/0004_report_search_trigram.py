@@ -29,6 +29,6 @@ def drop_trigram_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reports", "0002_report_handling_due")]
+    dependencies = [("reports", "0003_report_handling_due")]
 
     operations = [migrations.RunPython(create_trigram_index, drop_trigram_index)]
