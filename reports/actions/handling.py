@@ -393,8 +393,7 @@ def report_set_priority(
     *, report: Report, acting_user: User, priority: str, reason: str = ""
 ) -> Report:
     """Urgent reports get the category's short resolution target, counted from acceptance.
-    An extended deadline is never pulled in by going back to normal, nor pushed out by
-    becoming urgent."""
+    A deadline a manager extended stays as extended (``reports.deadlines``)."""
     if priority not in Report.Priority.values:
         raise ValidationError(_("Unknown priority."))
     report = _lock(report)
@@ -402,14 +401,11 @@ def report_set_priority(
     if priority == report.priority:
         return report
     now = timezone.now()
-    previous, previous_due = report.priority, report.resolution_due_at
+    previous = report.priority
     report.priority = priority
     fields = ["priority"]
     if report.accepted_at is not None:
         fields += deadlines.recompute_resolution_due(report, calendar=current_calendar())
-        if report.resolution_extended and previous_due is not None:
-            pick = min if priority == Report.Priority.URGENT else max
-            report.resolution_due_at = pick(previous_due, report.resolution_due_at)
     _save(report, fields)
     _record(
         report,
@@ -615,11 +611,15 @@ def report_resolve(
 
 
 def _reopen(report: Report, *, actor, at, reason: str, by_reporter: bool) -> None:
+    """Back to in progress: the resolution clock runs again against its deadline (now
+    probably past, which the queues then show as overdue)."""
     from_status = report.status
     report.status = S.IN_PROGRESS
     report.resolved_at = None
     report.closed_at = None
-    _save(report, ["status", "resolved_at", "closed_at"])
+    fields = ["status", "resolved_at", "closed_at"]
+    fields += deadlines.watch_deadlines(report, calendar=current_calendar())
+    _save(report, fields)
     _record(
         report,
         Kind.REOPENED,

@@ -542,3 +542,22 @@ def test_bulk_dispatch_and_assign(staff):
         reports=reports, acting_user=staff.manager, assignee=staff.officer
     )
     assert result.done == [] and len(result.refused) == 3
+
+
+def test_an_extended_deadline_survives_a_priority_change(staff, accepted):
+    report = actions.report_extend_deadline(
+        report=accepted, acting_user=staff.manager, working_days=5, reason="Chờ vật tư"
+    )
+    due = report.resolution_due_at
+    report = actions.report_set_priority(
+        report=report, acting_user=staff.manager, priority=Report.Priority.URGENT
+    )
+    assert report.resolution_due_at == due
+
+
+def test_reopening_puts_the_report_back_under_watch(staff, resolved):
+    Report.objects.filter(pk=resolved.pk).update(deadline_check_at=None)
+    resolved.refresh_from_db()
+    report = actions.report_reopen(report=resolved, acting_user=staff.manager, reason="lún")
+    report.refresh_from_db()
+    assert report.deadline_check_at is not None
