@@ -91,6 +91,8 @@ class StaffReportFilter(django_filters.FilterSet):
         self.filters["assigned_to"].queryset = assignable_staff(access)
         for field in self.form.fields.values():
             _bootstrap(field.widget)
+            if hasattr(field, "empty_label"):
+                field.empty_label = _("All")
 
     def filter_search(self, queryset, name, value):
         return search_reports(queryset, value)

@@ -79,6 +79,7 @@ def _resolve(request, report, data):
     )
 
 
+# In the order the workbench offers them: the next step of the work first.
 ACTIONS: dict[str, ActionSpec] = {
     "accept": ActionSpec(forms.AcceptForm, _accept, _("Accepted and dispatched.")),
     "reject": ActionSpec(
@@ -130,6 +131,30 @@ ACTIONS: dict[str, ActionSpec] = {
         templated_field="answer",
         style="success",
     ),
+    "reopen": ActionSpec(
+        forms.ReopenForm,
+        lambda request, report, data: handling.report_reopen(
+            report=report, acting_user=request.user, reason=data["reason"]
+        ),
+        _("Reopened."),
+        style="outline-warning",
+    ),
+    "close": ActionSpec(
+        forms.EmptyActionForm,
+        lambda request, report, data: handling.report_close(
+            report=report, acting_user=request.user
+        ),
+        _("Closed."),
+        style="outline-secondary",
+    ),
+    "assign": ActionSpec(
+        forms.AssignForm,
+        lambda request, report, data: handling.report_assign(
+            report=report, acting_user=request.user, assignee=data["assignee"]
+        ),
+        _("Assignment saved."),
+        style="outline-secondary",
+    ),
     "transfer": ActionSpec(
         forms.TransferForm,
         lambda request, report, data: handling.report_transfer(
@@ -139,14 +164,6 @@ ACTIONS: dict[str, ActionSpec] = {
             reason=data["reason"],
         ),
         _("Transferred."),
-        style="outline-secondary",
-    ),
-    "assign": ActionSpec(
-        forms.AssignForm,
-        lambda request, report, data: handling.report_assign(
-            report=report, acting_user=request.user, assignee=data["assignee"]
-        ),
-        _("Assignment saved."),
         style="outline-secondary",
     ),
     "set_priority": ActionSpec(
@@ -179,22 +196,6 @@ ACTIONS: dict[str, ActionSpec] = {
         _("Note added."),
         style="outline-secondary",
     ),
-    "reopen": ActionSpec(
-        forms.ReopenForm,
-        lambda request, report, data: handling.report_reopen(
-            report=report, acting_user=request.user, reason=data["reason"]
-        ),
-        _("Reopened."),
-        style="outline-warning",
-    ),
-    "close": ActionSpec(
-        forms.EmptyActionForm,
-        lambda request, report, data: handling.report_close(
-            report=report, acting_user=request.user
-        ),
-        _("Closed."),
-        style="outline-secondary",
-    ),
 }
 
 
@@ -203,9 +204,8 @@ def _render(
 ):
     access = request.staff
     roles = roles_for(request.user, report)
-    allowed = [
-        name for name in allowed_actions(status=report.status, roles=roles) if name in ACTIONS
-    ]
+    permitted = set(allowed_actions(status=report.status, roles=roles))
+    allowed = [name for name in ACTIONS if name in permitted]
     action_forms = []
     for name in allowed:
         spec = ACTIONS[name]
@@ -220,7 +220,8 @@ def _render(
                 "label": RULES[name].label,
                 "form": form,
                 "spec": spec,
-                "open": name == action,
+                # The form that failed, or else the next step of the work, starts open.
+                "open": name == action or (not action and name == allowed[0]),
             }
         )
     ctx = queue_context(access, now=timezone.now(), calendar=current_calendar())
