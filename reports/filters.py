@@ -73,7 +73,7 @@ class StaffReportFilter(django_filters.FilterSet):
     )
     priority = django_filters.ChoiceFilter(choices=Report.Priority.choices, label=_("Priority"))
     deadline = django_filters.ChoiceFilter(
-        choices=DeadlineState.CHOICES, method="filter_deadline", label=_("Deadline")
+        choices=DeadlineState.CHOICES, method="filter_deadline", label=_("Deadline state")
     )
     submitted = django_filters.DateFromToRangeFilter(
         field_name="submitted_at",
