@@ -31,4 +31,8 @@ class Migration(migrations.Migration):
             model_name='report',
             index=models.Index(fields=['department', 'handling_due_at', 'id'], name='report_agency_due'),
         ),
+        migrations.AddIndex(
+            model_name='report',
+            index=models.Index(condition=models.Q(('status__in', ['submitted', 'accepted', 'in_progress', 'waiting_info', 'resolved'])), fields=['status', 'handling_due_at'], include=('id', 'department', 'assigned_to', 'resolved_at'), name='report_live_queues'),
+        ),
     ]

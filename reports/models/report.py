@@ -144,9 +144,7 @@ class Report(models.Model):
     handling_due_at = models.GeneratedField(
         expression=models.Case(
             models.When(status="submitted", then=models.F("intake_due_at")),
-            models.When(
-                status__in=["accepted", "in_progress"], then=models.F("resolution_due_at")
-            ),
+            models.When(status__in=["accepted", "in_progress"], then=models.F("resolution_due_at")),
             default=models.Value(None, output_field=models.DateTimeField()),
             output_field=models.DateTimeField(),
         ),
@@ -184,8 +182,16 @@ class Report(models.Model):
             models.Index(fields=["latitude", "longitude"], name="report_location"),
             models.Index(fields=["category", "status", "submitted_at"], name="report_category"),
             models.Index(fields=["handling_due_at", "id"], name="report_handling_due"),
+            models.Index(fields=["department", "handling_due_at", "id"], name="report_agency_due"),
+            # The staff queue counts read only live reports, from this index alone
+            # (PostgreSQL; elsewhere the plain status indexes serve).
             models.Index(
-                fields=["department", "handling_due_at", "id"], name="report_agency_due"
+                fields=["status", "handling_due_at"],
+                include=["id", "department", "assigned_to", "resolved_at"],
+                condition=models.Q(
+                    status__in=["submitted", "accepted", "in_progress", "waiting_info", "resolved"]
+                ),
+                name="report_live_queues",
             ),
         ]
         constraints = [
