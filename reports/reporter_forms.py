@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import Rating
-from reports.staff.forms import MultiplePhotoField
+from reports.photo_fields import PhotosField
 
 
 class ProvideInfoForm(forms.Form):
@@ -14,7 +14,7 @@ class ProvideInfoForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    photos = MultiplePhotoField(label=_("Photos (optional)"))
+    photos = PhotosField(label=_("Photos (optional)"))
 
     def clean(self):
         data = super().clean()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StaffMembership, User
 from reports.models import Report
 from reports.permissions import visible_reports_for
+from reports.photo_fields import PhotosField
 from reports.tracking import normalise_tracking_code
 from services.models import Department
 
@@ -56,30 +56,6 @@ def _text(label, *, required=True, max_length=4000, help_text=""):
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": TEXT_ROWS}),
     )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    """Several photos in one input; each is checked and re-encoded by the photo pipeline."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/heic"})
-        )
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = [f for f in (data or []) if f]
-        if len(files) > settings.PHOTOS_PER_REPORT:
-            raise forms.ValidationError(
-                _("At most %(count)d photos at a time."),
-                params={"count": settings.PHOTOS_PER_REPORT},
-            )
-        return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
 
 
 class ActionForm(forms.Form):
@@ -182,7 +158,7 @@ class ExtendForm(ActionForm):
 
 class ResolveForm(ActionForm):
     answer = _text(_("Public answer"))
-    photos = MultiplePhotoField(label=_("Photos after the work (optional)"))
+    photos = PhotosField(label=_("Photos after the work (optional)"))
 
 
 class ReopenForm(ActionForm):

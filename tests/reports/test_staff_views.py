@@ -375,3 +375,34 @@ def test_own_agency_but_wrong_role(client, staff, action, expected):
     response = client.post(act(report.tracking_code, action), VALID_DATA[action](staff))
     assert response.status_code == expected
     assert Report.objects.values().get(pk=report.pk) == before
+
+
+def test_resolve_with_after_photos_uploaded(client, staff, accepted):
+    from reports.models import Photo
+    from tests.factories import jpeg_upload
+
+    client.force_login(staff.officer)
+    response = client.post(
+        act(accepted.tracking_code, "resolve"),
+        {"resolve-answer": "Đã vá xong.", "resolve-photos": [jpeg_upload(), jpeg_upload()]},
+    )
+    assert response.status_code == 302
+    photos = Photo.objects.filter(report=accepted)
+    assert photos.count() == 2 and {p.kind for p in photos} == {Photo.Kind.AFTER}
+    assert {p.event.kind for p in photos} == {"resolved"}
+
+
+def test_a_bad_photo_keeps_the_report_open(client, staff, accepted):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(staff.officer)
+    response = client.post(
+        act(accepted.tracking_code, "resolve"),
+        {
+            "resolve-answer": "Đã vá xong.",
+            "resolve-photos": [SimpleUploadedFile("x.jpg", b"not an image", "image/jpeg")],
+        },
+    )
+    assert response.status_code == 400
+    accepted.refresh_from_db()
+    assert accepted.status == S.ACCEPTED
