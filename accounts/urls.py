@@ -1,10 +1,22 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import TemplateView
+
+from accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("signup/", views.signup, name="signup"),
+    path("signup/done/", views.signup_done, name="signup_done"),
+    path("verify/<uidb64>/<token>/", views.verify_email, name="verify"),
+    path("verify/resend/", views.verify_resend, name="verify_resend"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("my-reports/", TemplateView.as_view(template_name="base.html"), name="my_reports"),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("my-reports/", views.my_reports, name="my_reports"),
 ]

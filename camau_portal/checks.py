@@ -28,6 +28,23 @@ def production_requirements(app_configs, **kwargs):
     return errors
 
 
+@register()
+def task_limits_below_visibility_timeout(app_configs, **kwargs):
+    """A task still running when the broker redelivers it would run twice at once."""
+    if not settings.CELERY_BROKER_URL.startswith("redis"):
+        return []
+    limit = settings.CELERY_TASK_TIME_LIMIT
+    if limit and limit >= settings.CELERY_VISIBILITY_TIMEOUT:
+        return [
+            Error(
+                "CELERY_TASK_TIME_LIMIT must be below the broker's visibility timeout "
+                f"({limit} >= {settings.CELERY_VISIBILITY_TIMEOUT}).",
+                id="camau_portal.E005",
+            )
+        ]
+    return []
+
+
 def refuse_to_start_misconfigured() -> None:
     """Gunicorn and Celery do not run system checks: production stops here instead."""
     from django.core.exceptions import ImproperlyConfigured

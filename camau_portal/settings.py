@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -99,7 +100,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# The model backend with brute-force lockout per account and address (accounts.lockout).
+AUTHENTICATION_BACKENDS = ["accounts.lockout.LockoutModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -163,9 +165,16 @@ CACHES = {
 
 # Celery: Redis in production; the filesystem transport for the embedded default.
 CELERY_BROKER_DIR = VAR_DIR / "celery"
+# An unacknowledged task is redelivered after this long (a worker died holding it); every
+# task's hard time limit stays below it (camau_portal.checks) so none runs twice at once.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # Submissions must not hang on a broker that is down: fail fast, the outbox retries.
+        "socket_connect_timeout": 3,
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -179,16 +188,43 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int(
+    "CELERY_TASK_SOFT_TIME_LIMIT", default=max(CELERY_TASK_TIME_LIMIT - 60, 1)
+)
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# A worker started without -Q consumes every queue; production runs one worker per queue so
+# a burst of photos never delays an email.
+CELERY_TASK_QUEUES = [Queue("default"), Queue("email"), Queue("images")]
 CELERY_TASK_ROUTES = {
     "reports.tasks.photos.*": {"queue": "images"},
     "reports.tasks.email.*": {"queue": "email"},
+    "reports.tasks.deadlines.*": {"queue": "default"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+DEADLINE_SCAN_INTERVAL_SECONDS = env.int("DEADLINE_SCAN_INTERVAL_SECONDS", default=300)
+# Outbox rows still pending this long after they were due are re-queued (their task never
+# reached the broker); a re-queued row is not queued again for the lease.
+OUTBOX_REQUEUE_INTERVAL_SECONDS = env.int("OUTBOX_REQUEUE_INTERVAL_SECONDS", default=60)
+OUTBOX_REQUEUE_GRACE_SECONDS = env.int("OUTBOX_REQUEUE_GRACE_SECONDS", default=120)
+OUTBOX_REQUEUE_LEASE_SECONDS = env.int("OUTBOX_REQUEUE_LEASE_SECONDS", default=600)
+CELERY_BEAT_SCHEDULE: dict = {
+    "deadline-scan": {
+        "task": "reports.tasks.deadlines.scan_deadlines_task",
+        "schedule": float(DEADLINE_SCAN_INTERVAL_SECONDS),
+        "options": {"expires": float(DEADLINE_SCAN_INTERVAL_SECONDS)},
+    },
+    "outbox-requeue": {
+        "task": "reports.tasks.email.requeue_pending_emails_task",
+        "schedule": float(OUTBOX_REQUEUE_INTERVAL_SECONDS),
+        "options": {"expires": float(OUTBOX_REQUEUE_INTERVAL_SECONDS)},
+    },
+    "daily-digest": {
+        "task": "reports.tasks.deadlines.send_daily_digests_task",
+        "schedule": crontab(hour=7, minute=30),  # CELERY_TIMEZONE: Asia/Ho_Chi_Minh
+    },
+}
 CELERY_BEAT_SCHEDULE["photos-discard-stale-staged"] = {
     "task": "reports.tasks.photos.discard_stale_staged_photos",
     "schedule": crontab(hour=3, minute=20),
@@ -196,6 +232,10 @@ CELERY_BEAT_SCHEDULE["photos-discard-stale-staged"] = {
 CELERY_BEAT_SCHEDULE["photos-queue-missing-thumbnails"] = {
     "task": "reports.tasks.photos.queue_missing_thumbnails",
     "schedule": 15 * 60,
+}
+CELERY_BEAT_SCHEDULE["close-resolved-reports"] = {
+    "task": "reports.tasks.workflow.close_resolved_reports",
+    "schedule": 3600,
 }
 # Statistics rollup and public map cells: a few minutes behind the reports.
 CELERY_BEAT_SCHEDULE["refresh-statistics"] = {
@@ -209,6 +249,8 @@ else:
     # The embedded default writes each email to a file a developer can open (see /dev/mail/).
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+# An SMTP server that stops answering must not hold a worker past its time limit.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Phản ánh hiện trường Cà Mau <noreply@camau.example>"
 )

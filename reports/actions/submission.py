@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.selectors import user_for_guest_email
 from reports.actions.photos import photos_claim
 from reports.deadlines import start_intake_clock
 from reports.models import Follower, Photo, Report, ReportEvent
@@ -77,7 +78,10 @@ def report_submit(
     mismatch = validate_location(latitude=latitude, longitude=longitude, commune=commune)
     now = timezone.now()
     reporter = acting_user if acting_user is not None and acting_user.is_authenticated else None
-    if reporter is not None:
+    if reporter is None and reporter_email:
+        # A guest report made with a confirmed account's address joins that account.
+        reporter = user_for_guest_email(reporter_email)
+    elif reporter is not None:
         reporter_email = reporter_email or reporter.email
         reporter_name = reporter_name or reporter.full_name
         reporter_phone = reporter_phone or reporter.phone

@@ -91,3 +91,14 @@ def test_following_twice_counts_once(catalogue):
     report.refresh_from_db()
     assert report.follower_count == 2
     assert report.followers.filter(email="an@example.vn").count() == 1
+
+
+def test_guest_report_with_a_confirmed_accounts_email_joins_it(catalogue):
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="binh.tran@example.vn", email_verified=True)
+    report = submit_report(reporter_email="Binh.Tran@example.vn")
+    assert report.reporter == user
+    unconfirmed = UserFactory(email="chua@example.vn", email_verified=False)
+    other = submit_report(reporter_email="chua@example.vn")
+    assert other.reporter is None and unconfirmed.reports.count() == 0

@@ -1,0 +1,163 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import actions, selectors
+from accounts.forms import (
+    EmailAuthenticationForm,
+    OutboxPasswordResetForm,
+    PasswordConfirmForm,
+    SignUpForm,
+)
+from accounts.models import User
+from accounts.tokens import email_verification_token
+from reports.access import private_report_url
+
+MY_REPORTS_PER_PAGE = 20
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:my_reports")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.user_sign_up(
+                email=data["email"],
+                password=data["password1"],
+                full_name=data["full_name"],
+                phone=data["phone"],
+                preferred_language=data["preferred_language"],
+            )
+        except actions.EmailTaken:
+            # Same page as for a new account, so the form does not reveal who has one.
+            existing = User.objects.filter(email__iexact=data["email"]).first()
+            if existing is not None:
+                actions.account_exists_notify(user=existing)
+        return redirect("accounts:signup_done")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def signup_done(request):
+    return render(request, "accounts/signup_done.html")
+
+
+def verify_email(request, uidb64, token):
+    """Confirm an address from the emailed link, by its owner.
+
+    Whoever opens the link must also be signed in to that account or give its password, so a
+    link mailed for an account someone else opened in your name cannot hand them your reports.
+    """
+    user = _user_from_uid(uidb64)
+    if user is None or not email_verification_token.check_token(user, token):
+        if user is not None and user.email_verified:
+            messages.info(request, _("Your email address is already confirmed."))
+            return redirect("accounts:my_reports" if request.user == user else "accounts:login")
+        return render(request, "accounts/verify_invalid.html", status=400)
+    if request.user.is_authenticated and request.user.pk == user.pk:
+        return _verified(request, user)
+    form = PasswordConfirmForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        auth_login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        return _verified(request, user)
+    return render(request, "accounts/verify_confirm.html", {"form": form, "email": user.email})
+
+
+def _verified(request, user):
+    joined = actions.user_verify_email(user=user)
+    messages.success(request, _("Thank you: your email address is confirmed."))
+    if joined:
+        messages.info(
+            request,
+            _("Reports you sent as a guest with this address are now in your account."),
+        )
+    return redirect("accounts:my_reports")
+
+
+def _user_from_uid(uidb64):
+    try:
+        pk = force_str(urlsafe_base64_decode(uidb64))
+    except (TypeError, ValueError, UnicodeDecodeError):
+        return None
+    if not pk.isdigit() or len(pk) > 18:  # beyond a bigint: a forged link
+        return None
+    return User.objects.filter(pk=int(pk), is_active=True).first()
+
+
+@login_required
+@require_POST
+def verify_resend(request):
+    if request.user.email_verified:
+        messages.info(request, _("Your email address is already confirmed."))
+    else:
+        actions.verification_email_queue(user=request.user)
+        messages.success(
+            request,
+            _("We sent the confirmation link to %(email)s. It may take a few minutes to arrive.")
+            % {"email": request.user.email},
+        )
+    return redirect("accounts:my_reports")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        # Reports made as a guest since the last visit join the account.
+        actions.guest_reports_join(user=user)
+        # Pages in the language the citizen chose for their account.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.preferred_language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = OutboxPasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:my_reports")
+    post_reset_login = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The reset link reached the mailbox, and its owner chose the password: confirmed.
+        actions.user_verify_email(user=form.user)
+        messages.success(self.request, _("Your new password is set. You are signed in."))
+        return response
+
+
+@login_required
+def my_reports(request):
+    page = Paginator(selectors.reports_of_user(user=request.user), MY_REPORTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(report, private_report_url(report)) for report in page.object_list]
+    return render(request, "accounts/my_reports.html", {"page": page, "rows": rows})
