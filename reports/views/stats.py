@@ -5,16 +5,15 @@ from __future__ import annotations
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.models import StaffMembership
+from reports.permissions import staff_access
 from reports.stats.figures import Overview, department_overview, province_overview
 from reports.stats.periods import PeriodForm
 from services.models import Department
-
-PROVINCE_ROLES = {StaffMembership.Role.LEADER, StaffMembership.Role.INTAKE_OFFICER}
 
 
 def _chart_data(overview: Overview) -> dict:
@@ -49,13 +48,12 @@ def public_stats(request):
     return render(request, "stats/public.html", _context(request, overview, form))
 
 
-def _staff_departments(user) -> tuple[bool, list[Department]]:
+def _staff_departments(access) -> tuple[bool, list[Department]]:
     """Whether the user sees the whole province, and the agencies they may pick."""
-    memberships = list(user.memberships.select_related("department"))
-    if user.is_superuser or any(m.role in PROVINCE_ROLES for m in memberships):
+    if access.sees_all:
         return True, list(Department.objects.filter(is_active=True))
-    own = {m.department.id: m.department for m in memberships if m.department}
-    return False, sorted(own.values(), key=lambda d: d.name)
+    own = Department.objects.filter(pk__in=access.agency_departments)
+    return False, sorted(own, key=lambda d: d.name)
 
 
 @require_GET
@@ -63,10 +61,11 @@ def staff_stats(request):
     """Agency staff see their agency; leaders and the intake centre see the province and may
     open any agency."""
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    province_wide, departments = _staff_departments(request.user)
-    if not province_wide and not departments:
+        return redirect_to_login(request.get_full_path(), login_url=reverse("staff:login"))
+    access = staff_access(request.user)
+    if not access.is_staff_member:
         raise PermissionDenied(_("Only staff members can see these statistics."))
+    province_wide, departments = _staff_departments(access)
     form = PeriodForm(request.GET or None)
     period = form.selected_period()
     requested = request.GET.get("agency")
