@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from xml.sax.saxutils import escape
 
@@ -31,12 +32,16 @@ def w3c_datetime(moment: datetime | None) -> str | None:
     return timezone.localtime(moment).replace(microsecond=0).isoformat()
 
 
+# Control characters XML 1.0 cannot carry, even escaped (a pasted description may hold some).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _xml_scalar(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return escape(str(value))
+    return escape(_NOT_XML.sub("", str(value)))
 
 
 def _xml_element(name: str, value) -> str:
@@ -58,7 +63,10 @@ def to_xml(root: str, value) -> str:
 def render(fmt: str, root: str, value, *, status: int = 200) -> HttpResponse:
     """``root`` names the XML root element; JSON has no root name (a list is the array)."""
     body = to_xml(root, value) if fmt == "xml" else json.dumps(value, ensure_ascii=False)
-    return HttpResponse(body, content_type=CONTENT_TYPES[fmt], status=status)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt], status=status)
+    # Public data without cookies: web apps on other sites may read it.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def render_errors(fmt: str, status: int, *descriptions: str) -> HttpResponse:

@@ -380,6 +380,17 @@ def test_service_request_updates(client, world):
         assert private not in response.content.decode()
 
 
+def test_xml_survives_control_characters_and_markup(client, catalogue):
+    report = public_report(description="Ống nước <vỡ> & rò rỉ\x0b\x01 nặng")
+    root = xml(client.get(f"{BASE}/requests/{report.tracking_code}.xml"))
+    assert root.find("request/description").text == "Ống nước <vỡ> & rò rỉ nặng"
+
+
+def test_open_to_other_sites(client, catalogue):
+    response = client.get(f"{BASE}/services.json")
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
 def test_unknown_format_is_not_served(client, catalogue):
     assert client.get(f"{BASE}/services.html").status_code == 404
 
