@@ -113,7 +113,11 @@ def seed_reports(count: int, *, start_number: int = 0, seed: int = 311) -> None:
     rng = random.Random(seed + start_number)
     catalogue = Catalogue.load()
     now = timezone.now()
-    fields = [f for f in Report._meta.concrete_fields if not f.primary_key]
+    fields = [
+        f
+        for f in Report._meta.concrete_fields
+        if not f.primary_key and not getattr(f, "generated", False)
+    ]
     rows = _rows(start_number, count, now=now, catalogue=catalogue, rng=rng)
     first = next(rows, None)
     if first is None:

@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_cookie
 
 from reports import listing
 from reports.filters_public import PublicReportFilter
@@ -73,6 +74,7 @@ def map_data(request):
 
 @require_GET
 @cache_control(public=True, max_age=60)
+@vary_on_cookie  # the language may come from the cookie
 def map_summary(request, code):
     """What a marker's popup shows: public fields only."""
     report = (
