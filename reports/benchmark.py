@@ -68,14 +68,14 @@ class Catalogue:
 
 
 def _rows(
-    start_number: int, count: int, *, now: datetime, catalogue: Catalogue, rng
+    start_number: int, count: int, *, now: datetime, catalogue: Catalogue, rng, span_days: int
 ) -> Iterator[dict]:
     statuses = [s for s, _ in STATUS_MIX]
     weights = [w for _, w in STATUS_MIX]
     for number in range(start_number, start_number + count):
         commune_id, lat, lon, committee_id = rng.choice(catalogue.communes)
         category_id, category_department = rng.choice(catalogue.categories)
-        submitted_at = now - timedelta(seconds=rng.uniform(0, SPAN_DAYS * 86400))
+        submitted_at = now - timedelta(seconds=rng.uniform(0, span_days * 86400))
         status = rng.choices(statuses, weights)[0]
         if status == S.SUBMITTED:
             submitted_at = now - timedelta(hours=rng.uniform(0, 30))
@@ -108,7 +108,9 @@ def _rows(
         yield row
 
 
-def seed_reports(count: int, *, start_number: int = 0, seed: int = 311) -> None:
+def seed_reports(
+    count: int, *, start_number: int = 0, seed: int = 311, span_days: int = SPAN_DAYS
+) -> None:
     """Inserts ``count`` reports in batches, with executemany and database-ready values."""
     rng = random.Random(seed + start_number)
     catalogue = Catalogue.load()
@@ -118,7 +120,7 @@ def seed_reports(count: int, *, start_number: int = 0, seed: int = 311) -> None:
         for f in Report._meta.concrete_fields
         if not f.primary_key and not getattr(f, "generated", False)
     ]
-    rows = _rows(start_number, count, now=now, catalogue=catalogue, rng=rng)
+    rows = _rows(start_number, count, now=now, catalogue=catalogue, rng=rng, span_days=span_days)
     first = next(rows, None)
     if first is None:
         return

@@ -17,8 +17,8 @@ def test_seeded_codes_are_valid_and_distinct():
 
 
 def test_seed_then_measure(catalogue):
-    seed_reports(60)
-    seed_reports(40, start_number=60)
+    seed_reports(60, span_days=14)
+    seed_reports(40, start_number=60, span_days=14)
     assert Report.objects.count() == 100
     public = Report.objects.filter(published_at__isnull=False)
     assert public.exists() and public.filter(department__isnull=True).count() == 0
