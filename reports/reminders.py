@@ -162,6 +162,7 @@ def evaluate_report(
                 report,
                 clock,
                 threshold,
+                now=now,
                 notify=threshold == crossed[-1],
                 directory=directory,
                 result=result,
@@ -171,11 +172,15 @@ def evaluate_report(
     return next_check
 
 
-def _act_on(report, clock, threshold, *, notify, directory, result) -> None:
+def _act_on(report, clock, threshold, *, now, notify, directory, result) -> None:
     try:
         with transaction.atomic():
             reminder = DeadlineReminder.objects.create(
-                report=report, clock=clock.clock, threshold=threshold, due_at=clock.due
+                report=report,
+                clock=clock.clock,
+                threshold=threshold,
+                due_at=clock.due,
+                created_at=now,
             )
     except IntegrityError:
         return  # another scan got there first
