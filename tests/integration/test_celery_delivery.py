@@ -9,6 +9,7 @@ import shutil
 import time
 from contextlib import contextmanager
 
+import kombu.pools
 import pytest
 import redis
 
@@ -44,12 +45,19 @@ def publishing_to(broker_url: str):
         task_always_eager=False,
         broker_transport_options={"socket_connect_timeout": 3},
     )
-    app.close()  # connection pools built for the previous broker
+    _drop_connection_pools(app)
     try:
         yield app
     finally:
-        app.close()
+        _drop_connection_pools(app)
         app.conf.update(saved)
+
+
+def _drop_connection_pools(app):
+    """Forget the pools built for the previous broker (what Celery itself does after a fork)."""
+    kombu.pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @contextmanager
