@@ -100,7 +100,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# The model backend with brute-force lockout per account and address (accounts.lockout).
+AUTHENTICATION_BACKENDS = ["accounts.lockout.LockoutModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -236,6 +237,10 @@ CELERY_BEAT_SCHEDULE["photos-discard-stale-staged"] = {
 CELERY_BEAT_SCHEDULE["photos-queue-missing-thumbnails"] = {
     "task": "reports.tasks.photos.queue_missing_thumbnails",
     "schedule": 15 * 60,
+}
+CELERY_BEAT_SCHEDULE["close-resolved-reports"] = {
+    "task": "reports.tasks.workflow.close_resolved_reports",
+    "schedule": 3600,
 }
 
 if env.str("EMAIL_URL", default=""):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("staff/", include("reports.staff_urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("reports.urls")),
     # The developer's view of var/mail; answers 404 unless DEBUG.

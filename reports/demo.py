@@ -13,7 +13,6 @@ from datetime import timedelta
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
@@ -77,6 +76,44 @@ def create_demo_accounts() -> list[tuple[DemoAccount, User]]:
                 else None,
             )
         created.append((account, user))
+    return created
+
+
+DEMO_RESPONSE_TEMPLATES = [
+    (
+        "Đã cử người kiểm tra",
+        "Đơn vị đã tiếp nhận phản ánh và cử cán bộ kiểm tra hiện trường. "
+        "Kết quả sẽ được cập nhật trên cổng.",
+        "We have received the report and sent an officer to inspect the site. "
+        "We will post the result here.",
+    ),
+    (
+        "Đã khắc phục xong",
+        "Đơn vị đã khắc phục xong vấn đề. Cảm ơn người dân đã phản ánh; đề nghị tiếp tục giám sát.",
+        "The problem has been fixed. Thank you for reporting it; please tell us if it comes back.",
+    ),
+    (
+        "Cần thêm vị trí",
+        "Đề nghị người phản ánh cho biết thêm vị trí cụ thể (số nhà, điểm mốc gần nhất).",
+        "Please tell us the exact place (house number or the nearest landmark).",
+    ),
+]
+
+
+def create_demo_response_templates() -> int:
+    """A few common answers for every agency that has demo staff, for the template picker."""
+    from services.models import ResponseTemplate
+
+    created = 0
+    departments = Department.objects.filter(memberships__isnull=False).distinct()
+    for department in departments:
+        for title, body_vi, body_en in DEMO_RESPONSE_TEMPLATES:
+            _, was_created = ResponseTemplate.objects.get_or_create(
+                department=department,
+                title=title,
+                defaults={"body_vi": body_vi, "body_en": body_en},
+            )
+            created += was_created
     return created
 
 
@@ -146,7 +183,8 @@ def seed_demo_reports(*, count: int, rng: random.Random, progress=None) -> list:
         code = rng.choice(list(categories))
         title, description = SAMPLES[code]
         submitted_at = now - timedelta(days=rng.randint(0, 45), minutes=rng.randint(0, 1440))
-        with time_machine.travel(submitted_at, tick=False), transaction.atomic():
+        with time_machine.travel(submitted_at, tick=False):
+            # Staging commits on its own (no orphan file on failure), before the submission.
             photo = photo_stage(upload=demo_photo(code, index), staged_by="demo-seed").photo
             report = report_submit(
                 category=categories[code],

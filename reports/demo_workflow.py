@@ -45,6 +45,24 @@ def _staff(role: str, department_id: int | None = None):
     return membership.user if membership else None
 
 
+def _demo_officer_for(department):
+    """Agencies without demo staff get one officer, so every agency has a track record."""
+    from accounts.models import User
+    from reports.demo import DEMO_PASSWORD
+
+    user, created = User.objects.get_or_create(
+        email=f"officer.{department.code.lower()}@demo.camau.vn",
+        defaults={"full_name": f"Cán bộ {department.name_vi}", "is_staff": True},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        StaffMembership.objects.create(
+            user=user, department=department, role=StaffMembership.Role.AGENCY_OFFICER
+        )
+    return user
+
+
 def _at(moment: datetime, now: datetime):
     return time_machine.travel(min(moment, now - timedelta(minutes=1)), tick=False)
 
@@ -86,11 +104,11 @@ def advance_demo_report(
     if target == S.ACCEPTED:
         return report
 
-    officer = _staff(StaffMembership.Role.AGENCY_OFFICER, report.department_id)
-    manager = _staff(StaffMembership.Role.AGENCY_MANAGER, report.department_id)
-    handler = officer or manager
+    handler = _staff(StaffMembership.Role.AGENCY_OFFICER, report.department_id) or _staff(
+        StaffMembership.Role.AGENCY_MANAGER, report.department_id
+    )
     if handler is None:
-        return report
+        handler = _demo_officer_for(report.department)
     moment += timedelta(hours=rng.randint(1, 30))
     if moment >= now:
         return report

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from reports.tracking import CODE_PATTERN
-from reports.views import citizen, email
+from reports.views import citizen, email, reporter
 
 
 class TrackingCodeConverter:
@@ -25,6 +25,8 @@ urlpatterns = [
     path("reports/<code:code>/submitted/", citizen.report_submitted, name="submitted"),
     path("reports/<code:code>/p/<str:token>/", citizen.report_private, name="private"),
     path("reports/<code:code>/follow/", citizen.report_follow_view, name="follow"),
+    path("reports/<code:code>/p/<str:token>/info/", reporter.provide_info, name="provide_info"),
+    path("reports/<code:code>/p/<str:token>/rate/", reporter.rate, name="rate"),
     path("track/", citizen.track, name="track"),
     path("unsubscribe/<str:token>/", email.unsubscribe, name="unsubscribe"),
 ]

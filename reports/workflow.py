@@ -7,6 +7,7 @@ change; views only use ``allowed_actions`` to decide which buttons to show.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.utils.translation import gettext_lazy as _
 
@@ -36,8 +37,16 @@ MANAGER = "agency_manager"  # manager of the report's responsible agency
 LEADER = "leader"  # provincial leader: reads everything, changes nothing
 REPORTER = "reporter"  # the reporter, through an account or the private link
 SYSTEM = "system"  # scheduled tasks (auto-close)
+# A superuser without a workflow membership: reads the dashboard like a leader and works
+# through Django admin (catalogue, accounts, moderation).
+ADMINISTRATOR = "administrator"
 
 AGENCY = frozenset({OFFICER, MANAGER})
+STAFF_ROLES = frozenset({INTAKE, OFFICER, MANAGER, LEADER, ADMINISTRATOR})
+
+# After resolution the reporter has this long to dispute (a "not satisfied" rating reopens the
+# report); after it a resolved report closes itself.
+DISPUTE_WINDOW = timedelta(days=7)
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 
 import factory
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
 from accounts.models import StaffMembership, User
-from reports.models import Report
+from reports.models import Follower, Photo, Report
+from reports.routing import proposed_department
+from reports.search import search_text_for
 from services.models import Category, Commune, Department
 
 PASSWORD = "correct horse battery"
@@ -81,3 +84,59 @@ def submit_report(**overrides):
     }
     values.update(overrides)
     return report_submit(**values)
+
+
+class StaffMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffMembership
+
+    user = factory.SubFactory(StaffFactory)
+    role = StaffMembership.Role.AGENCY_OFFICER
+
+
+class SubmittedReportFactory(ReportFactory):
+    """A report as the submission leaves it (routed to an agency, searchable, its reporter
+    following), written directly: faster than ``submit_report`` for many reports."""
+
+    class Meta:
+        model = Report
+        skip_postgeneration_save = True
+
+    category = factory.LazyFunction(lambda: Category.objects.get(code="ROAD_DAMAGE"))
+    commune = factory.LazyFunction(lambda: Commune.objects.order_by("code").first())
+    latitude = factory.LazyAttribute(lambda o: o.commune.latitude)
+    longitude = factory.LazyAttribute(lambda o: o.commune.longitude)
+    proposed_department = factory.LazyAttribute(
+        lambda o: proposed_department(category=o.category, commune=o.commune)
+    )
+    reporter_name = "Nguyễn Văn An"
+    reporter_phone = "0912345678"
+
+    @factory.post_generation
+    def search(obj, create, extracted, **kwargs):
+        obj.search_text = search_text_for(obj)
+        if create:
+            Report.objects.filter(pk=obj.pk).update(search_text=obj.search_text)
+
+    @factory.post_generation
+    def follower(obj, create, extracted, **kwargs):
+        """The reporter follows their own report, as the submission does."""
+        if create and obj.reporter_email and extracted is not False:
+            Follower.objects.create(report=obj, email=obj.reporter_email, is_reporter=True)
+            Report.objects.filter(pk=obj.pk).update(follower_count=1)
+            obj.follower_count = 1
+
+
+def jpeg_bytes(size=(64, 48), color=(200, 80, 40)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def staged_photo(**kwargs) -> Photo:
+    """A re-encoded photo not attached to a report yet, as the upload step leaves it."""
+    photo = Photo(**kwargs)
+    photo.image.save("photo.jpg", ContentFile(jpeg_bytes()), save=False)
+    photo.width, photo.height = 64, 48
+    photo.save()
+    return photo

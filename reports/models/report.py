@@ -137,6 +137,20 @@ class Report(models.Model):
         _("working time spent waiting for the reporter"), default=timedelta
     )
     resolution_extended = models.BooleanField(_("deadline extended"), default=False)
+    # The deadline the report is worked against now: intake while it awaits intake, resolution
+    # while an agency handles it (paused while waiting for the reporter), none once it is done.
+    # Computed by the database, so the staff queues sort and filter on one indexed column
+    # whoever wrote the due times.
+    handling_due_at = models.GeneratedField(
+        expression=models.Case(
+            models.When(status="submitted", then=models.F("intake_due_at")),
+            models.When(status__in=["accepted", "in_progress"], then=models.F("resolution_due_at")),
+            default=models.Value(None, output_field=models.DateTimeField()),
+            output_field=models.DateTimeField(),
+        ),
+        output_field=models.DateTimeField(_("current deadline"), null=True),
+        db_persist=True,
+    )
     # When the deadline scan must next look at the report (the earliest reminder threshold not
     # yet acted on); null when no clock is running. See reports.deadlines.
     deadline_check_at = models.DateTimeField(
@@ -167,6 +181,18 @@ class Report(models.Model):
             models.Index(fields=["published_at", "id"], name="report_public_recent"),
             models.Index(fields=["latitude", "longitude"], name="report_location"),
             models.Index(fields=["category", "status", "submitted_at"], name="report_category"),
+            models.Index(fields=["handling_due_at", "id"], name="report_handling_due"),
+            models.Index(fields=["department", "handling_due_at", "id"], name="report_agency_due"),
+            # The staff queue counts read only live reports, from this index alone
+            # (PostgreSQL; elsewhere the plain status indexes serve).
+            models.Index(
+                fields=["status", "handling_due_at"],
+                include=["id", "department", "assigned_to", "resolved_at"],
+                condition=models.Q(
+                    status__in=["submitted", "accepted", "in_progress", "waiting_info", "resolved"]
+                ),
+                name="report_live_queues",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -19,6 +19,7 @@ from reports.actions.photos import photo_stage, staged_photo_discard
 from reports.actions.submission import report_follow, report_submit
 from reports.forms import FollowForm, ReportForm, TrackForm
 from reports.models import Report, ReportEvent
+from reports.permissions import staff_access
 from reports.photo_fields import PhotoInput
 from reports.ratelimit import Rate, client_address, consume
 from services.geo import province_geography
@@ -190,7 +191,9 @@ def report_detail(request, code: str):
     report = selectors.report_by_code(code)
     if report is None:
         raise Http404
-    staff = request.user.is_authenticated and request.user.is_staff
+    # Staff of the handling agency, intake and leaders see it before publication and with
+    # moderated photos; other staff see what the public sees.
+    staff = staff_access(request.user).can_view(report)
     if report.is_public or staff:
         return render(
             request, "reports/detail.html", _detail_context(report, private=False, staff=staff)

@@ -25,7 +25,7 @@ def jpeg_with_gps(tmp_path):
 
 
 def test_file_a_report_with_photo_and_map_click_then_track_it(
-    page, live_server, live_catalogue, tmp_path
+    browser, page, live_server, live_catalogue, tmp_path
 ):
     page.goto(f"{live_server.url}/reports/new/")
     assert page.locator("html").get_attribute("lang") == "vi"
@@ -58,29 +58,59 @@ def test_file_a_report_with_photo_and_map_click_then_track_it(
     assert abs(report.latitude - 9.1769) < 0.001
     assert report.commune.name == "Phường An Xuyên"
 
-    # Before acceptance the public page does not show it; the private link does.
+    # The reporter's own browser finds it by the code as typed, and sees it privately.
     page.goto(f"{live_server.url}/track/")
     page.fill("#id_code", code.lower().replace("-", " "))
-    page.click("button[type=submit]")
-    assert "Ổ gà lớn trước chợ Cà Mau" not in page.content()
-    page.goto(page.url)  # the tracking page led to the report's own address
-    assert code in page.url
-
-    private_link = None
-    page.goto(f"{live_server.url}/reports/{code}/submitted/")
-    private_link = page.locator("#private-link").input_value()
-    page.goto(private_link)
+    page.click("#track-submit")
+    page.wait_for_url(f"**/reports/{code}/p/**")
     assert "Ổ gà lớn trước chợ Cà Mau" in page.content()
 
+    # Anyone else: before acceptance the report is not public.
+    stranger = browser.new_context(locale="vi-VN")
+    other = stranger.new_page()
+    other.goto(f"{live_server.url}/track/")
+    other.fill("#id_code", code)
+    other.click("#track-submit")
+    other.wait_for_url(f"**/reports/{code}/")
+    assert "Ổ gà lớn trước chợ Cà Mau" not in other.content()
+    assert other.locator("h1").inner_text() == "Phản ánh này chưa được công khai"
+    stranger.close()
 
-def test_language_switch_and_no_javascript_form(browser, live_server, live_catalogue):
-    context = browser.new_context(java_script_enabled=False)
+
+def test_form_without_javascript_keeps_input_and_files_the_report(
+    browser, live_server, live_catalogue
+):
+    context = browser.new_context(java_script_enabled=False, locale="vi-VN")
     page = context.new_page()
     page.goto(f"{live_server.url}/reports/new/")
     # Without JavaScript the plain coordinate fields are there and the map is not.
     assert page.locator("#id_latitude").is_visible()
     assert page.locator("#report-map").is_hidden()
-    page.click("button[name=language][value=en]")
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert "Report a problem" in page.content()
+    page.select_option("#id_category", label="Rác thải, thu gom rác")
+    page.fill("#id_title", "Rác tồn đọng ven kênh")
+    page.fill("#id_description", "Rác để ven kênh nhiều ngày chưa thu gom.")
+    page.select_option("#id_commune", label="Phường Tân Thành")
+    page.fill("#id_latitude", "21.03")  # Hà Nội: outside the province
+    page.fill("#id_longitude", "105.85")
+    page.fill("#id_reporter_phone", "0912345678")
+    page.click("button[type=submit]:has-text('Gửi phản ánh')")
+    assert "ngoài tỉnh Cà Mau" in page.content()
+    assert page.input_value("#id_title") == "Rác tồn đọng ven kênh"
+    assert page.input_value("#id_reporter_phone") == "0912345678"
+    page.fill("#id_latitude", "")
+    page.fill("#id_longitude", "")
+    page.click("button[type=submit]:has-text('Gửi phản ánh')")
+    code = page.locator("#tracking-code").inner_text().strip()
+    assert Report.objects.get(tracking_code=code).commune.name == "Phường Tân Thành"
     context.close()
+
+
+def test_language_switch_on_every_page(page, live_server, live_catalogue):
+    page.set_viewport_size({"width": 1200, "height": 900})
+    for path in ["/", "/reports/new/", "/track/"]:
+        page.goto(f"{live_server.url}{path}")
+        assert page.locator("html").get_attribute("lang") == "vi"
+        page.click("button[name=language][value=en]")
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.url == f"{live_server.url}{path}"
+        page.click("button[name=language][value=vi]")

@@ -48,30 +48,9 @@ DESCRIBE_FILES = """async () => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.fail("The system Chromium (/usr/bin/chromium) is required for browser tests.")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser):
+    """A bare page with only the photo script: the shared session browser, not the portal."""
     page = browser.new_page()
     page.set_content(PAGE)
     page.add_script_tag(content=SCRIPT.read_text())

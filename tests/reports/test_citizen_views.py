@@ -234,3 +234,21 @@ def test_home_shows_public_reports_only(client, catalogue):
     html = client.get("/").content.decode()
     assert public.title in html and hidden.title not in html
     assert re.search(r'id="count-total">\s*1<', html)
+
+
+def test_before_publication_only_intake_and_the_agency_staff_see_the_report(client, catalogue):
+    from accounts.models import StaffMembership
+    from tests.factories import StaffFactory, membership
+
+    report = submit_report()
+    url = reverse("reports:detail", args=[report.tracking_code])
+    intake = StaffFactory()
+    membership(intake, role=StaffMembership.Role.INTAKE_OFFICER, department_code="IOC")
+    other_agency = StaffFactory()
+    membership(other_agency, role=StaffMembership.Role.AGENCY_OFFICER, department_code="DIEN_LUC")
+
+    client.force_login(other_agency)
+    assert client.get(url).status_code == 404
+    client.force_login(intake)
+    response = client.get(url)
+    assert response.status_code == 200 and report.title in response.content.decode()

@@ -10,6 +10,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 class Command(BaseCommand):
     help = "Run the web server with a Celery worker and beat (development and demo)."
 
@@ -41,6 +45,8 @@ class Command(BaseCommand):
             ],
             "web": [python, "manage.py", "runserver", addrport],
         }
+        # Stopped by a supervisor (SIGTERM) as by Ctrl+C: the children stop with us.
+        signal.signal(signal.SIGTERM, _interrupt)
         processes = {}
         for name, command in commands.items():
             processes[name] = subprocess.Popen(command, env=os.environ.copy())

@@ -3,7 +3,12 @@ import random
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.demo import DEMO_PASSWORD, create_demo_accounts, seed_demo_reports
+from reports.demo import (
+    DEMO_PASSWORD,
+    create_demo_accounts,
+    create_demo_response_templates,
+    seed_demo_reports,
+)
 from reports.models import Report
 
 
@@ -26,6 +31,7 @@ class Command(BaseCommand):
             role = account.role or ("administrator" if account.superuser else "citizen")
             where = f" · {account.department_code}" if account.department_code else ""
             self.stdout.write(f"  {account.email:<28} {role}{where}")
+        create_demo_response_templates()
         if if_empty and Report.objects.exists():
             self.stdout.write("Reports exist already: no demo reports added.")
             return

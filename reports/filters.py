@@ -1,0 +1,133 @@
+"""Filters of the staff report list (django-filter)."""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import StaffMembership, User
+from reports.models import Report
+from reports.search import fold_diacritics
+from reports.tracking import normalise_tracking_code
+from services.models import Category, Commune, Department
+
+# A tracking code as people type it: "CM-4K7P-X9QD", "cm 4k7p x9qd", "4K7PX9QD".
+_CODE_LIKE = re.compile(r"^\s*(cm)?[\s-]*[0-9a-z]{4}[\s-]*[0-9a-z]{4}\s*$", re.IGNORECASE)
+MAX_SEARCH_WORDS = 8
+
+
+class DeadlineState:
+    ON_TIME = "on_time"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    CHOICES = [
+        (ON_TIME, _("On time")),
+        (DUE_SOON, _("Due within a working day")),
+        (OVERDUE, _("Overdue")),
+    ]
+
+
+def search_reports(queryset, text: str):
+    """Code, title and description; "duong" finds "đường" (see reports.search). Every word
+    typed must begin a word of the report."""
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    if _CODE_LIKE.match(text) and any(ch.isdigit() for ch in text):
+        code = normalise_tracking_code(text)
+        if code:
+            return queryset.filter(tracking_code=code)
+    for word in fold_diacritics(text).split()[:MAX_SEARCH_WORDS]:
+        # Words that start with what was typed: "ga" finds "gà" but not "ngã".
+        queryset = queryset.filter(
+            Q(search_text__startswith=word)
+            | Q(search_text__contains=f" {word}")
+            | Q(search_text__contains=f"\n{word}")
+        )
+    return queryset
+
+
+class StaffReportFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label=_("Search"),
+        widget=forms.TextInput(attrs={"placeholder": _("Code, title or description")}),
+    )
+    status = django_filters.ChoiceFilter(choices=Report.Status.choices, label=_("Status"))
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.only("id", "name_vi", "name_en"), label=_("Category")
+    )
+    commune = django_filters.ModelChoiceFilter(
+        queryset=Commune.objects.only("id", "name"), label=_("Commune")
+    )
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.filter(is_active=True).only("id", "name_vi", "name_en"),
+        label=_("Agency"),
+    )
+    assigned_to = django_filters.ModelChoiceFilter(
+        queryset=User.objects.none(), label=_("Assigned to"), null_label=_("Nobody")
+    )
+    priority = django_filters.ChoiceFilter(choices=Report.Priority.choices, label=_("Priority"))
+    deadline = django_filters.ChoiceFilter(
+        choices=DeadlineState.CHOICES, method="filter_deadline", label=_("Deadline state")
+    )
+    submitted = django_filters.DateFromToRangeFilter(
+        field_name="submitted_at",
+        label=_("Submitted between"),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Report
+        fields = []
+
+    def __init__(self, *args, access, now, soon, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now, self.soon = now, soon
+        self.filters["assigned_to"].queryset = assignable_staff(access)
+        for field in self.form.fields.values():
+            _bootstrap(field.widget)
+            if hasattr(field, "empty_label"):
+                field.empty_label = _("All")
+
+    def filter_search(self, queryset, name, value):
+        return search_reports(queryset, value)
+
+    def filter_deadline(self, queryset, name, value):
+        if value == DeadlineState.OVERDUE:
+            return queryset.filter(handling_due_at__lt=self.now)
+        if value == DeadlineState.DUE_SOON:
+            return queryset.filter(handling_due_at__gte=self.now, handling_due_at__lt=self.soon)
+        if value == DeadlineState.ON_TIME:
+            return queryset.filter(handling_due_at__gte=self.soon)
+        return queryset
+
+
+def _bootstrap(widget):
+    if isinstance(widget, forms.MultiWidget):
+        for sub in widget.widgets:
+            _bootstrap(sub)
+        return
+    css = (
+        "form-select form-select-sm"
+        if isinstance(widget, forms.Select)
+        else "form-control form-control-sm"
+    )
+    widget.attrs["class"] = css
+
+
+def assignable_staff(access):
+    """Officers the user may pick as assignee: those of the user's agencies, or every
+    agency officer for the province-wide roles."""
+    memberships = StaffMembership.objects.exclude(role=StaffMembership.Role.LEADER)
+    if not access.sees_all:
+        memberships = memberships.filter(department_id__in=access.agency_departments)
+    return (
+        User.objects.filter(is_active=True, pk__in=memberships.values("user_id"))
+        .only("id", "email", "full_name")
+        .order_by("full_name", "email")
+    )

@@ -1,0 +1,183 @@
+"""Who a user is towards the reports: their staff memberships turned into workflow roles.
+
+``reports.workflow`` says which role may take which action; this module says which roles a
+user holds towards one report and which reports they may see at all. Every staff view and
+action goes through these two functions, so the dashboard and the server agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from accounts.models import StaffMembership
+from reports.models import Report
+from reports.workflow import (
+    ADMINISTRATOR,
+    INTAKE,
+    LEADER,
+    MANAGER,
+    OFFICER,
+    REPORTER,
+)
+
+Role = StaffMembership.Role
+_CACHE_ATTRIBUTE = "_staff_access_cache"
+
+
+@dataclass(frozen=True)
+class StaffAccess:
+    """A user's standing in the dashboard, read once per request from their memberships."""
+
+    user_id: int | None = None
+    is_intake: bool = False
+    is_leader: bool = False
+    is_administrator: bool = False
+    officer_of: frozenset[int] = field(default_factory=frozenset)
+    manager_of: frozenset[int] = field(default_factory=frozenset)
+    # The intake centre's own department: its officers handle reports routed to the centre.
+    intake_of: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def agency_departments(self) -> frozenset[int]:
+        return self.officer_of | self.manager_of | self.intake_of
+
+    @property
+    def sees_all(self) -> bool:
+        return self.is_intake or self.is_leader or self.is_administrator
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.sees_all or bool(self.agency_departments)
+
+    @property
+    def is_read_only(self) -> bool:
+        """Leaders and bare administrators look; they never act in the dashboard."""
+        return not (self.is_intake or self.agency_departments)
+
+    def roles_towards(self, report: Report) -> set[str]:
+        roles = set()
+        if self.is_intake:
+            roles.add(INTAKE)
+        if self.is_leader:
+            roles.add(LEADER)
+        if self.is_administrator:
+            roles.add(ADMINISTRATOR)
+        department_id = report.department_id
+        if department_id is not None:
+            if department_id in self.manager_of:
+                roles.add(MANAGER)
+            if department_id in self.officer_of or department_id in self.intake_of:
+                roles.add(OFFICER)
+        return roles
+
+    def can_view(self, report: Report) -> bool:
+        return self.sees_all or (
+            report.department_id is not None and report.department_id in self.agency_departments
+        )
+
+    def may_see_reporter(self, report: Report) -> bool:
+        """The reporter's contact details: the intake centre always; the handling agency only
+        when the reporter allowed contact. Leaders see statistics, not people."""
+        if self.is_intake or self.is_administrator:
+            return True
+        return report.contact_allowed and (
+            report.department_id is not None and report.department_id in self.agency_departments
+        )
+
+
+NO_ACCESS = StaffAccess()
+
+
+def staff_access(user) -> StaffAccess:
+    """The user's staff standing; one query, remembered on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_ACCESS
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    rows = StaffMembership.objects.filter(
+        Q(department__isnull=True) | Q(department__is_active=True), user=user
+    ).values_list("department_id", "department__kind", "role")
+    officer_of, manager_of, intake_of = set(), set(), set()
+    is_intake = is_leader = False
+    for department_id, department_kind, role in rows:
+        if role == Role.LEADER:
+            is_leader = True
+        elif role == Role.INTAKE_OFFICER:
+            is_intake = True
+            if department_kind == "intake":
+                intake_of.add(department_id)
+            else:
+                officer_of.add(department_id)
+        elif role == Role.AGENCY_MANAGER:
+            manager_of.add(department_id)
+        elif role == Role.AGENCY_OFFICER:
+            officer_of.add(department_id)
+    access = StaffAccess(
+        user_id=user.pk,
+        is_intake=is_intake,
+        is_leader=is_leader,
+        is_administrator=user.is_superuser,
+        officer_of=frozenset(officer_of),
+        manager_of=frozenset(manager_of),
+        intake_of=frozenset(intake_of),
+    )
+    setattr(user, _CACHE_ATTRIBUTE, access)
+    return access
+
+
+def forget_staff_access(user) -> None:
+    if hasattr(user, _CACHE_ATTRIBUTE):
+        delattr(user, _CACHE_ATTRIBUTE)
+
+
+def roles_for(user, report: Report) -> set[str]:
+    """Every workflow role the user holds towards this report (empty: none)."""
+    roles = staff_access(user).roles_towards(report)
+    if (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and report.reporter_id is not None
+        and report.reporter_id == user.pk
+    ):
+        roles.add(REPORTER)
+    return roles
+
+
+def visible_reports_for(user):
+    """The reports a staff member may open: all for intake, leaders and administrators; their
+    agencies' reports for agency staff; none for anyone else."""
+    access = staff_access(user)
+    if access.sees_all:
+        return Report.objects.all()
+    if access.agency_departments:
+        return Report.objects.filter(department_id__in=access.agency_departments)
+    return Report.objects.none()
+
+
+def staff_required(view):
+    """Dashboard views: signed in at the staff login and holding a staff role.
+
+    Anonymous users go to the staff sign-in page (not the citizens' one); signed-in users
+    without a staff role get 403. The view finds the standing in ``request.staff``.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('staff:login')}?{query}")
+        access = staff_access(request.user)
+        if not access.is_staff_member:
+            raise PermissionDenied
+        request.staff = access
+        return view(request, *args, **kwargs)
+
+    return wrapper

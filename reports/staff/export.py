@@ -1,0 +1,86 @@
+"""CSV export of a filtered report list, streamed row by row.
+
+Reporter contact details are included only where the user's role may see them (intake
+always, the handling agency when the reporter allowed contact, never leaders); other rows
+get empty cells. Cells that a spreadsheet would run as a formula are neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reports.permissions import StaffAccess
+from reports.staff.pagination import iterate_in_chunks
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "astimezone"):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _columns(with_reporter: bool):
+    columns = [
+        (_("Tracking code"), lambda r: r.tracking_code),
+        (_("Title"), lambda r: r.title),
+        (_("Category"), lambda r: r.category.name),
+        (_("Commune"), lambda r: r.commune.name),
+        (_("Agency"), lambda r: r.department.name if r.department else ""),
+        (_("Status"), lambda r: r.get_status_display()),
+        (_("Priority"), lambda r: r.get_priority_display()),
+        (_("Assigned to"), lambda r: r.assigned_to or ""),
+        (_("Submitted"), lambda r: r.submitted_at),
+        (_("Accepted"), lambda r: r.accepted_at),
+        (_("Intake due"), lambda r: r.intake_due_at),
+        (_("First response due"), lambda r: r.response_due_at),
+        (_("First response"), lambda r: r.first_response_at),
+        (_("Resolution due"), lambda r: r.resolution_due_at),
+        (_("Deadline extended"), lambda r: _("yes") if r.resolution_extended else ""),
+        (_("Resolved"), lambda r: r.resolved_at),
+        (_("Closed"), lambda r: r.closed_at),
+        (_("Followers"), lambda r: r.follower_count),
+    ]
+    columns = [(title, value, False) for title, value in columns]
+    if with_reporter:
+        columns += [
+            (_("Reporter name"), lambda r: r.reporter_name, True),
+            (_("Reporter email"), lambda r: r.reporter_email, True),
+            (_("Reporter phone"), lambda r: r.reporter_phone, True),
+        ]
+    return columns
+
+
+def may_export_reporters(access: StaffAccess) -> bool:
+    """Whether the export has reporter columns at all (filled per row by consent)."""
+    return access.is_intake or access.is_administrator or bool(access.agency_departments)
+
+
+def export_rows(queryset, *, access: StaffAccess, sort: str) -> Iterator[str]:
+    """CSV lines (UTF-8 with a byte-order mark, so spreadsheets read Vietnamese)."""
+    with_reporter = may_export_reporters(access)
+    columns = _columns(with_reporter)
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([str(title) for title, _value, _personal in columns])
+    queryset = queryset.select_related("category", "commune", "department", "assigned_to")
+    for report in iterate_in_chunks(queryset, sort=sort):
+        show_reporter = access.may_see_reporter(report)
+        yield writer.writerow(
+            [
+                "" if personal and not show_reporter else _cell(value(report))
+                for _title, value, personal in columns
+            ]
+        )

@@ -1,0 +1,133 @@
+"""Reads of the report workbench, shaped for a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from reports.models import Photo, Rating, Report, ReportEvent
+from reports.permissions import visible_reports_for
+from reports.workflow import CLOSED_STATUSES
+from services.models import ResponseTemplate
+
+
+def workbench_report(user, code: str) -> Report | None:
+    return (
+        visible_reports_for(user)
+        .select_related(
+            "category",
+            "commune",
+            "department",
+            "proposed_department",
+            "assigned_to",
+            "duplicate_of",
+        )
+        .filter(tracking_code=code)
+        .first()
+    )
+
+
+def workbench_timeline(report: Report) -> tuple[list[ReportEvent], dict[str, list[Photo]]]:
+    """Every event (internal ones too), each with its photos; and the photos by kind."""
+    photos = list(Photo.objects.filter(report=report).order_by("position", "id"))
+    by_event, by_kind = defaultdict(list), defaultdict(list)
+    for photo in photos:
+        by_kind[photo.kind].append(photo)
+        if photo.event_id:
+            by_event[photo.event_id].append(photo)
+    events = list(
+        ReportEvent.objects.filter(report=report)
+        .select_related("actor", "department")
+        .order_by("created_at", "id")
+    )
+    for event in events:
+        event.attached_photos = by_event.get(event.pk, [])
+    return events, dict(by_kind)
+
+
+def report_ratings(report: Report) -> list[Rating]:
+    return list(Rating.objects.filter(report=report).order_by("-created_at"))
+
+
+def response_templates(report: Report) -> list[dict]:
+    """Common answers for this agency and category (and the general ones), in the page's
+    language when a translation exists."""
+    rows = ResponseTemplate.objects.filter(
+        Q(department__isnull=True) | Q(department_id=report.department_id),
+        Q(category__isnull=True) | Q(category_id=report.category_id),
+        is_active=True,
+    ).order_by("title")
+    english = (get_language() or "vi").startswith("en")
+    return [
+        {"title": row.title, "body": row.body_en if english and row.body_en else row.body_vi}
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    label: str | Promise
+    due: datetime | None
+    done: datetime | None
+    state: str  # on_time, late, overdue, due_soon, running, paused, stopped, none
+    extended: bool = False
+
+
+def _state(due, done, *, now, soon, paused=False, stopped=False) -> str:
+    if due is None:
+        return "none"
+    if done is not None:
+        return "on_time" if done <= due else "late"
+    if stopped:
+        return "stopped"
+    if paused:
+        return "paused"
+    if due < now:
+        return "overdue"
+    if due < soon:
+        return "due_soon"
+    return "running"
+
+
+def deadline_rows(report: Report, *, now: datetime, soon: datetime) -> list[DeadlineRow]:
+    stopped = report.status in CLOSED_STATUSES or report.status == Report.Status.RESOLVED
+    return [
+        DeadlineRow(
+            _("Intake"),
+            report.intake_due_at,
+            report.intake_done_at,
+            _state(report.intake_due_at, report.intake_done_at, now=now, soon=soon),
+        ),
+        DeadlineRow(
+            _("First response"),
+            report.response_due_at,
+            report.first_response_at,
+            _state(
+                report.response_due_at,
+                report.first_response_at,
+                now=now,
+                soon=soon,
+                stopped=stopped,
+            ),
+        ),
+        DeadlineRow(
+            _("Resolution"),
+            report.resolution_due_at,
+            report.resolved_at,
+            _state(
+                report.resolution_due_at,
+                report.resolved_at,
+                now=now,
+                soon=soon,
+                paused=report.resolution_paused_at is not None,
+                stopped=stopped,
+            ),
+            extended=report.resolution_extended,
+        ),
+    ]

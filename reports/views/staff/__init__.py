@@ -1,0 +1,1 @@
+"""The staff dashboard at /staff/: sign-in, queues, the report workbench."""

@@ -1,0 +1,53 @@
+"""Staff accounts and their roles are created in the administration."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import StaffMembership, User
+from reports.permissions import staff_access
+from services.models import Department
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_a_staff_account_with_a_role(client, catalogue):
+    client.force_login(StaffFactory(email="root@camau.gov.vn", is_superuser=True))
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": "can.bo@camau.gov.vn",
+            "full_name": "Cán Bộ Mới",
+            "usable_password": "true",
+            "password1": "Mat-khau-rat-manh-2026",
+            "password2": "Mat-khau-rat-manh-2026",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = User.objects.get(email="can.bo@camau.gov.vn")
+    committee = Department.objects.get(code="SXD")
+    data = {
+        "email": user.email,
+        "full_name": user.full_name,
+        "preferred_language": "vi",
+        "is_active": "on",
+        "date_joined_0": "01/01/2026",
+        "date_joined_1": "08:00:00",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-0-role": StaffMembership.Role.AGENCY_MANAGER,
+        "memberships-0-department": committee.pk,
+    }
+    response = client.post(reverse("admin:accounts_user_change", args=[user.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user = User.objects.get(pk=user.pk)
+    assert staff_access(user).manager_of == {committee.pk}
+
+
+def test_user_list_and_role_filter(client, catalogue):
+    client.force_login(StaffFactory(email="root@camau.gov.vn", is_superuser=True))
+    leader = StaffFactory(email="leader@camau.gov.vn")
+    StaffMembership.objects.create(user=leader, role="leader")
+    response = client.get(reverse("admin:accounts_user_changelist"), {"role": "leader"})
+    page = response.content.decode()
+    assert "leader@camau.gov.vn" in page and "root@camau.gov.vn" not in page

@@ -1,0 +1,30 @@
+import pytest
+from django.core.management import call_command
+
+from accounts.models import StaffMembership, User
+from reports.models import Report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_every_role_and_reports_across_statuses(catalogue, capsys):
+    call_command("seed_demo", reports=40, seed=7)
+    output = capsys.readouterr().out
+    assert "demo-camau-2026" in output
+    for email in ["intake@demo.camau.vn", "officer@demo.camau.vn", "leader@demo.camau.vn"]:
+        assert email in output
+        assert User.objects.get(email=email).check_password("demo-camau-2026")
+    assert User.objects.get(email="admin@demo.camau.vn").is_superuser
+    roles = set(StaffMembership.objects.values_list("role", flat=True))
+    assert roles == set(StaffMembership.Role.values)
+
+    assert Report.objects.count() == 40
+    statuses = set(Report.objects.values_list("status", flat=True))
+    assert {Report.Status.SUBMITTED, Report.Status.IN_PROGRESS, Report.Status.RESOLVED} <= statuses
+    assert all(report.photos.count() == 1 for report in Report.objects.all())
+    # Every report keeps a consistent timeline: nothing happens before it was submitted.
+    for report in Report.objects.prefetch_related("events"):
+        assert all(event.created_at >= report.submitted_at for event in report.events.all())
+
+    call_command("seed_demo", reports=40, if_empty=True)
+    assert Report.objects.count() == 40
