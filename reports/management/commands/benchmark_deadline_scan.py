@@ -234,7 +234,7 @@ def seed_sql(vendor, *, size, open_every, due, now, category, commune, departmen
         },
     )
     for field in Report._meta.concrete_fields:
-        if field.primary_key:
+        if field.primary_key or getattr(field, "generated", False):
             continue
         columns.append(connection.ops.quote_name(field.column))
         if field.column in expressions:
