@@ -242,6 +242,11 @@ CELERY_BEAT_SCHEDULE["close-resolved-reports"] = {
     "task": "reports.tasks.workflow.close_resolved_reports",
     "schedule": 3600,
 }
+# Statistics rollup and public map cells: a few minutes behind the reports.
+CELERY_BEAT_SCHEDULE["refresh-statistics"] = {
+    "task": "reports.tasks.stats.refresh_statistics",
+    "schedule": env.int("STATS_REFRESH_SECONDS", default=300),
+}
 
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
@@ -256,6 +261,8 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Published in the Open311 discovery document: where developers ask for an API key.
+OPEN311_CONTACT = env.str("OPEN311_CONTACT", default="ioc@camau.gov.vn")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/", include("reports.staff_urls")),
     path("accounts/", include("accounts.urls")),
+    path("open311/v2/", include("reports.open311.urls")),
+    path("", include("reports.urls_public")),
     path("", include("reports.urls")),
     # The developer's view of var/mail; answers 404 unless DEBUG.
     path("dev/mail/", email_views.dev_mail, name="dev_mail"),

@@ -25,6 +25,7 @@ from reports.models import (
     Report,
     ReportEvent,
 )
+from reports.open311 import admin as open311_admin  # noqa: F401 - registers the API key admin
 
 
 class BigTableAdmin(admin.ModelAdmin):

@@ -1,0 +1,73 @@
+"""Keys that let other systems create reports through the Open311 API."""
+
+import hashlib
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+KEY_PREFIX_LENGTH = 10
+
+
+def hash_api_key(raw_key: str) -> str:
+    # Keys are 256-bit random tokens, so a fast hash is enough: there is nothing to brute-force.
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+def new_raw_key() -> str:
+    return "c311_" + secrets.token_urlsafe(32)
+
+
+class ApiKeyManager(models.Manager):
+    def issue(self, *, name: str, contact_email: str = "", requests_per_hour: int | None = None):
+        """Creates a key and returns ``(api_key, raw_key)``; the raw key is never stored."""
+        api_key = self.model(name=name, contact_email=contact_email)
+        if requests_per_hour is not None:
+            api_key.requests_per_hour = requests_per_hour
+        raw_key = api_key.set_new_key()
+        api_key.save()
+        return api_key, raw_key
+
+    def authenticate(self, raw_key: str):
+        """The active key matching ``raw_key``, or None."""
+        if not raw_key or len(raw_key) < KEY_PREFIX_LENGTH:
+            return None
+        digest = hash_api_key(raw_key)
+        for candidate in self.filter(prefix=raw_key[:KEY_PREFIX_LENGTH], is_active=True):
+            if secrets.compare_digest(candidate.hashed_key, digest):
+                return candidate
+        return None
+
+
+class ApiKey(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    prefix = models.CharField(
+        _("key prefix"), max_length=KEY_PREFIX_LENGTH, db_index=True, editable=False
+    )
+    hashed_key = models.CharField(max_length=64, unique=True, editable=False)
+    requests_per_hour = models.PositiveIntegerField(
+        _("requests per hour"),
+        default=120,
+        help_text=_("New reports this key may create per hour."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = ApiKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Open311 API key")
+        verbose_name_plural = _("Open311 API keys")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def set_new_key(self) -> str:
+        """Gives the key a new secret and returns it; only its hash is kept."""
+        raw_key = new_raw_key()
+        self.prefix = raw_key[:KEY_PREFIX_LENGTH]
+        self.hashed_key = hash_api_key(raw_key)
+        return raw_key

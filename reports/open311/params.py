@@ -1,0 +1,115 @@
+"""Query parameters of GET requests and GET servicerequestupdates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from reports.map import BadBox, BBox
+
+DEFAULT_WINDOW = timedelta(days=90)
+MAX_WINDOW = timedelta(days=90)
+DEFAULT_LIMIT = 1000
+MAX_PAGE_SIZE = 1000
+_W3C_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$")
+
+
+class ParameterError(ValueError):
+    pass
+
+
+def parse_w3c(name: str, raw: str | None) -> datetime | None:
+    """A W3C datetime ("2026-01-05T08:15:30+07:00", "…Z", or a plain date, read as local
+    midnight). A time without a zone is refused: the specification requires one."""
+    if not raw:
+        return None
+    raw = raw.strip().replace(" ", "+")  # a "+" sent unencoded arrives as a space
+    if not _W3C_RE.match(raw):
+        raise ParameterError(
+            f"{name} must be a W3C datetime with a time zone, e.g. 2026-01-05T08:00:00+07:00"
+        )
+    if "T" not in raw:
+        raw += "T00:00:00"
+        moment = parse_datetime(raw)
+        return timezone.make_aware(moment) if moment else None
+    moment = parse_datetime(raw)
+    if moment is None:
+        raise ParameterError(f"{name} is not a valid datetime")
+    return moment
+
+
+def parse_list(raw: str | None) -> list[str]:
+    return [item.strip() for item in (raw or "").split(",") if item.strip()]
+
+
+def parse_positive(name: str, raw: str | None, *, default: int, maximum: int | None = None) -> int:
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ParameterError(f"{name} must be a whole number") from None
+    if value < 1:
+        raise ParameterError(f"{name} must be at least 1")
+    if maximum is not None and value > maximum:
+        raise ParameterError(f"{name} may be at most {maximum}")
+    return value
+
+
+@dataclass
+class Window:
+    start: datetime | None
+    end: datetime | None
+
+
+def date_window(get, *, default_when_open: bool = True) -> Window:
+    """start_date / end_date: at most 90 days apart; the last 90 days when neither is given."""
+    start = parse_w3c("start_date", get.get("start_date"))
+    end = parse_w3c("end_date", get.get("end_date"))
+    if start and end:
+        if end < start:
+            raise ParameterError("end_date must not be before start_date")
+        if end - start > MAX_WINDOW:
+            raise ParameterError("start_date and end_date may not span more than 90 days")
+    elif start:
+        end = min(timezone.now(), start + MAX_WINDOW)
+        end = max(end, start)
+    elif end:
+        start = end - DEFAULT_WINDOW
+    elif default_when_open:
+        end = timezone.now()
+        start = end - DEFAULT_WINDOW
+    return Window(start=start, end=end)
+
+
+@dataclass
+class Paging:
+    page: int
+    page_size: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+def paging(get) -> Paging:
+    return Paging(
+        page=parse_positive("page", get.get("page"), default=1),
+        page_size=parse_positive(
+            "page_size", get.get("page_size"), default=DEFAULT_LIMIT, maximum=MAX_PAGE_SIZE
+        ),
+    )
+
+
+def bbox(get) -> BBox | None:
+    raw = get.get("bbox")
+    if not raw:
+        return None
+    try:
+        return BBox.parse(raw)
+    except BadBox as error:
+        raise ParameterError(f"bbox: {error}") from None

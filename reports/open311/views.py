@@ -1,0 +1,184 @@
+"""Open311 GeoReport v2 endpoints. Thin: parsing in ``params``, reads in ``selectors``,
+shapes in ``serializers``, writes through ``reports.actions``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+
+from reports.models import ReportEvent
+from reports.open311 import params, selectors, serializers
+from reports.open311.formats import render, render_errors, w3c_datetime
+from reports.open311.submission import SubmissionError, submit_request
+from reports.workflow import CLOSED_STATUSES, FIXED_STATUSES, OPEN_STATUSES
+from services.models import Category
+
+SPECIFICATION_URL = "http://wiki.open311.org/GeoReport_v2"
+# When this API's shape last changed, for the discovery document.
+API_CHANGESET = datetime.fromisoformat("2026-11-23T00:00:00+07:00")
+STATUS_FILTERS = {"open": OPEN_STATUSES, "closed": FIXED_STATUSES | CLOSED_STATUSES}
+MAX_IDS_PER_LOOKUP = 100
+
+
+@require_GET
+def discovery(request, fmt):
+    changeset = w3c_datetime(API_CHANGESET)
+    return render(
+        fmt,
+        "discovery",
+        {
+            "changeset": changeset,
+            "contact": settings.OPEN311_CONTACT,
+            "key_service": _(
+                "API keys for creating reports are issued by the Cà Mau Intelligent "
+                "Operations Centre; write to the contact address."
+            ),
+            "endpoints": [
+                {
+                    "specification": SPECIFICATION_URL,
+                    "url": request.build_absolute_uri(request.path.rsplit("/", 1)[0]),
+                    "changeset": changeset,
+                    "type": "production",
+                    "formats": ["text/xml", "application/json"],
+                }
+            ],
+        },
+    )
+
+
+@require_GET
+def service_list(request, fmt):
+    categories = Category.objects.filter(is_active=True)
+    return render(fmt, "services", [serializers.service(c) for c in categories])
+
+
+@require_GET
+def service_definition(request, fmt, code):
+    category = Category.objects.filter(code=code, is_active=True).first()
+    if category is None:
+        return render_errors(fmt, 404, f"service_code {code} not found")
+    return render(fmt, "service_definition", serializers.service_definition(category))
+
+
+def _records(request, reports) -> list[dict]:
+    return [
+        serializers.request_record(request, report)
+        if serializers.is_public(report)
+        else serializers.minimal_request_record(report)
+        for report in reports
+    ]
+
+
+@csrf_exempt
+def service_requests(request, fmt):
+    if request.method == "POST":
+        return _create_request(request, fmt)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    get = request.GET
+    try:
+        codes = params.parse_list(get.get("service_request_id"))
+        if codes:
+            # Looking up by id overrides every other parameter (as the specification says).
+            if len(codes) > MAX_IDS_PER_LOOKUP:
+                raise params.ParameterError(
+                    f"at most {MAX_IDS_PER_LOOKUP} service_request_id values at once"
+                )
+            return render(
+                fmt, "service_requests", _records(request, selectors.requests_by_code(codes))
+            )
+        updated_after = params.parse_w3c("updated_after", get.get("updated_after"))
+        window = params.date_window(get, default_when_open=updated_after is None)
+        paging = params.paging(get)
+        box = params.bbox(get)
+        statuses = params.parse_list(get.get("status"))
+        unknown = [s for s in statuses if s not in STATUS_FILTERS]
+        if unknown:
+            raise params.ParameterError("status must be open or closed")
+    except params.ParameterError as error:
+        return render_errors(fmt, 400, str(error))
+
+    reports = selectors.public_requests()
+    service_codes = params.parse_list(get.get("service_code"))
+    if service_codes:
+        reports = reports.filter(category__code__in=service_codes)
+    if statuses:
+        reports = reports.filter(
+            status__in=set().union(*(STATUS_FILTERS[status] for status in statuses))
+        )
+    if window.start:
+        reports = reports.filter(submitted_at__gte=window.start)
+    if window.end:
+        reports = reports.filter(submitted_at__lte=window.end)
+    if updated_after:
+        reports = reports.filter(
+            id__in=ReportEvent.objects.filter(is_public=True, created_at__gt=updated_after).values(
+                "report_id"
+            )
+        )
+    if box:
+        reports = reports.filter(box.q())
+    page = reports.order_by("-submitted_at", "-id")[
+        paging.offset : paging.offset + paging.page_size
+    ]
+    return render(fmt, "service_requests", [serializers.request_record(request, r) for r in page])
+
+
+@require_GET
+def service_request(request, fmt, code):
+    found = selectors.requests_by_code([code])
+    if not found:
+        return render_errors(fmt, 404, f"service_request_id {code} not found")
+    return render(fmt, "service_requests", _records(request, found))
+
+
+@require_GET
+def service_request_updates(request, fmt):
+    """The FixMyStreet extension: public changes to public reports in a time window."""
+    try:
+        window = params.date_window(request.GET)
+        paging = params.paging(request.GET)
+    except params.ParameterError as error:
+        return render_errors(fmt, 400, str(error))
+    events = selectors.public_updates(start=window.start, end=window.end)[
+        paging.offset : paging.offset + paging.page_size
+    ]
+    return render(
+        fmt,
+        "service_request_updates",
+        [serializers.update_record(request, event) for event in events],
+    )
+
+
+def _create_request(request, fmt):
+    try:
+        report = submit_request(request)
+    except SubmissionError as error:
+        response = render_errors(fmt, error.status, *error.messages)
+        if error.retry_after:
+            response["Retry-After"] = str(error.retry_after)
+        return response
+    except ValidationError as error:
+        return render_errors(fmt, 400, *error.messages)
+    notice = _(
+        "Thank you. The intake centre checks new reports within 2 working hours; the report "
+        "is public once accepted."
+    )
+    return render(
+        fmt,
+        "service_requests",
+        [
+            {
+                "service_request_id": report.tracking_code,
+                "service_notice": notice,
+                "account_id": None,
+            }
+        ],
+        status=201,
+    )

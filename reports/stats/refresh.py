@@ -1,0 +1,75 @@
+"""Keeps the daily rollup and the map cells current, a few minutes behind the reports.
+
+Each run looks at what changed since the previous run (reports saved, events written, ratings
+given, deadlines passed) and recomputes only the days and map areas those reports belong to.
+Runs overlap by a margin so that a transaction committing late is still seen; recomputing is
+idempotent, so seeing a change twice does no harm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from reports.map import rebuild_map_cells, refresh_map_units, units_of_reports
+from reports.models import Rating, Report, ReportEvent, RollupState
+from reports.stats.rollup import days_of_reports, local_day, rebuild_daily_stats, recompute_days
+from reports.workflow import OPEN_STATUSES
+
+STATE_NAME = "reports"
+OVERLAP = timedelta(minutes=5)
+
+
+@dataclass
+class RefreshResult:
+    rebuilt: bool
+    reports: int
+    days: int
+    map_units: int
+
+
+def changed_report_ids(since: datetime, now: datetime) -> set[int]:
+    ids = set(Report.objects.filter(updated_at__gte=since).values_list("id", flat=True))
+    ids.update(
+        ReportEvent.objects.filter(created_at__gte=since).values_list("report_id", flat=True)
+    )
+    ids.update(Rating.objects.filter(created_at__gte=since).values_list("report_id", flat=True))
+    # Open reports whose deadline passed in the meantime have become overdue.
+    window = {"gte": since, "lt": now}
+    passed = Q()
+    for field in ("intake_due_at", "response_due_at", "resolution_due_at"):
+        passed |= Q(**{f"{field}__{op}": value for op, value in window.items()})
+    ids.update(Report.objects.filter(passed, status__in=OPEN_STATUSES).values_list("id", flat=True))
+    return ids
+
+
+def rebuild_all(*, now: datetime | None = None) -> RefreshResult:
+    """Recreates both derived tables from scratch and records the watermark."""
+    now = now or timezone.now()
+    rebuild_daily_stats(now=now)
+    rebuild_map_cells()
+    RollupState.objects.update_or_create(name=STATE_NAME, defaults={"watermark": now})
+    return RefreshResult(rebuilt=True, reports=Report.objects.count(), days=0, map_units=0)
+
+
+def refresh_rollups(*, now: datetime | None = None) -> RefreshResult:
+    """Brings the rollup and the map cells up to date. The first run rebuilds everything."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        state = RollupState.objects.select_for_update().filter(name=STATE_NAME).first()
+        if state is None:
+            return rebuild_all(now=now)
+        since = state.watermark - OVERLAP
+        ids = changed_report_ids(since, now)
+        # Today's rows always exist, even on a day without reports.
+        days = days_of_reports(ids) | {local_day(now)}
+        recompute_days(days, now=now)
+        units = units_of_reports(ids)
+        refresh_map_units(units)
+        state.watermark = now
+        state.save(update_fields=["watermark"])
+    return RefreshResult(rebuilt=False, reports=len(ids), days=len(days), map_units=len(units))
