@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from camau_portal.client import client_address
 from reports import selectors
 from reports.access import private_report_url, private_token_valid
 from reports.actions.photos import photo_stage, staged_photo_discard
@@ -21,7 +22,7 @@ from reports.forms import FollowForm, ReportForm, TrackForm
 from reports.models import Report, ReportEvent
 from reports.permissions import staff_access
 from reports.photo_fields import PhotoInput
-from reports.ratelimit import Rate, client_address, consume
+from reports.ratelimit import Rate, consume
 from services.geo import province_geography
 from services.models import Commune
 
