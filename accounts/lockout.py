@@ -26,6 +26,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 
+from camau_portal.client import client_address
+
 WINDOW = timedelta(minutes=15)
 LOCKOUT = timedelta(minutes=15)
 LIMITS = {
@@ -33,17 +35,6 @@ LIMITS = {
     "account": getattr(settings, "LOGIN_FAILURES_PER_ACCOUNT", 20),
     "address": getattr(settings, "LOGIN_FAILURES_PER_ADDRESS", 50),
 }
-
-
-def client_address(request) -> str:
-    """The client's address. Behind a proxy, set LOGIN_TRUSTED_PROXY_HEADER (for example
-    "HTTP_X_REAL_IP") to a header only the proxy can set."""
-    if request is None:
-        return ""
-    header = getattr(settings, "LOGIN_TRUSTED_PROXY_HEADER", "")
-    if header and request.META.get(header):
-        return request.META[header].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _digest(value: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
-from kombu import Queue
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -181,6 +181,8 @@ else:
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        # Exchange bindings; kombu would otherwise write them to ./control.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -195,7 +197,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int(
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # A worker started without -Q consumes every queue; production runs one worker per queue so
 # a burst of photos never delays an email.
-CELERY_TASK_QUEUES = [Queue("default"), Queue("email"), Queue("images")]
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name, type="direct"), routing_key=name)
+    for name in ("default", "email", "images")
+]
 CELERY_TASK_ROUTES = {
     "reports.tasks.photos.*": {"queue": "images"},
     "reports.tasks.email.*": {"queue": "email"},
@@ -266,6 +271,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 PROVINCE_BBOX = (8.50, 104.70, 9.70, 105.90)  # south, west, north, east
 
 REPORT_SUBMIT_RATE = env.str("REPORT_SUBMIT_RATE", default="5/10m")
+# The request header (e.g. HTTP_X_REAL_IP) a trusted proxy sets to the client's address.
+TRUSTED_PROXY_HEADER = env.str("DJANGO_TRUSTED_PROXY_HEADER", default="")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -95,9 +95,11 @@ def queue_emails(
     report_id: int | None = None,
     event_id: int | None = None,
     context: dict | None = None,
+    enqueue: bool = True,
 ) -> list[OutboundEmail]:
     """Writes one outbox row per recipient (skipping those already written for the same
-    ``dedupe_prefix``) and sends them once the transaction commits."""
+    ``dedupe_prefix``) and sends them once the transaction commits (unless ``enqueue`` is
+    false: the outbox scan sends them later)."""
     now = timezone.now()
     rows = {}
     for recipient in recipients:
@@ -125,7 +127,8 @@ def queue_emails(
     pending = list(
         OutboundEmail.objects.filter(dedupe_key__in=rows, status=OutboundEmail.Status.PENDING)
     )
-    enqueue_outbound_emails([row.pk for row in pending])
+    if enqueue:
+        enqueue_outbound_emails([row.pk for row in pending])
     return pending
 
 

@@ -27,10 +27,6 @@ class Rate:
         return cls(int(count), int(multiplier or 1) * _UNIT_SECONDS[unit])
 
 
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def consume(*, scope: str, identity: str, rate: Rate) -> bool:
     """Counts one use; False when the limit for the current window is already reached."""
     digest = hashlib.sha256(identity.encode()).hexdigest()[:32]

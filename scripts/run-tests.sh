@@ -14,7 +14,7 @@ python manage.py check
 
 echo "== tests on SQLite"
 unset DATABASE_URL
-pytest "$@"
+pytest -n 2 "$@"
 
 PG_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/camau}"
 if python - "$PG_URL" <<'PY'
@@ -27,7 +27,7 @@ except Exception:
 PY
 then
   echo "== tests on PostgreSQL"
-  DATABASE_URL="$PG_URL" pytest -m "not browser" "$@"
+  DATABASE_URL="$PG_URL" pytest -n 2 -m "not browser" "$@"
 elif [ "${CI:-}" = "true" ] || [ "${REQUIRE_SERVICES:-}" = "1" ]; then
   echo "PostgreSQL is required here but unreachable at $PG_URL" >&2
   exit 1

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -66,7 +67,8 @@ class DeadlineReminder(models.Model):
     clock = models.CharField(_("clock"), max_length=10, choices=Clock.choices)
     threshold = models.PositiveSmallIntegerField(_("threshold"), choices=Threshold.choices)
     due_at = models.DateTimeField(_("deadline at the time"))
-    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    # The scan's own clock, so a rule comparing it with threshold instants stays consistent.
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
 
     class Meta:
         verbose_name = _("deadline reminder")

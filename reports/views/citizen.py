@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from camau_portal.client import client_address
 from reports import selectors
 from reports.access import private_report_url, private_token_valid
 from reports.actions.photos import photo_stage, staged_photo_discard
@@ -21,7 +22,7 @@ from reports.forms import FollowForm, ReportForm, TrackForm
 from reports.models import Report, ReportEvent
 from reports.permissions import staff_access
 from reports.photo_fields import PhotoInput
-from reports.ratelimit import Rate, client_address, consume
+from reports.ratelimit import Rate, consume
 from services.geo import province_geography
 from services.models import Commune
 
@@ -65,67 +66,63 @@ def _stage_uploads(request) -> tuple[list, list[str], tuple | None]:
 
 @require_http_methods(["GET", "POST"])
 def report_new(request):
-    photos, photo_errors, nearby, gps = [], [], [], None
-    rate_limited = False
-    if request.method == "POST":
-        form = ReportForm(request.POST, user=request.user)
-        photos, photo_errors, gps = _stage_uploads(request)
-        if form.is_valid() and not photo_errors:
-            data = form.cleaned_data
-            if data["latitude"] is not None and not data["nearby_checked"]:
-                nearby = selectors.nearby_open_reports(
-                    category_id=data["category"].pk,
-                    latitude=data["latitude"],
-                    longitude=data["longitude"],
-                )
-            if not nearby:
-                rate = Rate.parse(settings.REPORT_SUBMIT_RATE)
-                if not consume(scope="report-submit", identity=client_address(request), rate=rate):
-                    rate_limited = True
-                    form.add_error(
-                        None,
-                        _(
-                            "You have sent several reports in a short time. Please wait a few "
-                            "minutes and try again; what you typed is kept."
-                        ),
-                    )
-                else:
-                    try:
-                        report = report_submit(
-                            category=data["category"],
-                            commune=data["commune"],
-                            title=data["title"],
-                            description=data["description"],
-                            latitude=data["latitude"],
-                            longitude=data["longitude"],
-                            address=data["address"],
-                            reporter_name=data["reporter_name"],
-                            reporter_email=data["reporter_email"],
-                            reporter_phone=data["reporter_phone"],
-                            contact_allowed=data["contact_allowed"],
-                            name_hidden=data["name_hidden"],
-                            language=get_language() or settings.LANGUAGE_CODE,
-                            photo_keys=[photo.key for photo in photos],
-                            photos_staged_by=_session_key(request),
-                            acting_user=request.user,
-                        )
-                    except ValidationError as error:
-                        for field, messages_ in error.message_dict.items():
-                            form.add_error(field if field in form.fields else None, messages_)
-                    else:
-                        submitted = request.session.get(SUBMITTED_SESSION_KEY, [])
-                        request.session[SUBMITTED_SESSION_KEY] = [
-                            *submitted[-19:],
-                            report.tracking_code,
-                        ]
-                        return redirect("reports:submitted", code=report.tracking_code)
-    else:
+    if request.method == "GET":
         form = ReportForm(user=request.user, initial=_initial_from_query(request))
-    status = 200
-    if rate_limited:
-        status = 429
-    elif request.method == "POST" and (form.errors or photo_errors):
-        status = 400
+        return _render_report_form(request, form)
+
+    form = ReportForm(request.POST, user=request.user)
+    photos, photo_errors, gps = _stage_uploads(request)
+    kept = {"photos": photos, "photo_errors": photo_errors, "photo_gps": gps}
+    if not form.is_valid() or photo_errors:
+        return _render_report_form(request, form, status=400, **kept)
+    data = form.cleaned_data
+    if data["latitude"] is not None and not data["nearby_checked"]:
+        nearby = selectors.nearby_open_reports(
+            category_id=data["category"].pk, latitude=data["latitude"], longitude=data["longitude"]
+        )
+        if nearby:  # "Already reported?": offered once, then "submit anyway" goes through.
+            return _render_report_form(request, form, nearby=nearby, **kept)
+    rate = Rate.parse(settings.REPORT_SUBMIT_RATE)
+    if not consume(scope="report-submit", identity=client_address(request), rate=rate):
+        form.add_error(
+            None,
+            _(
+                "You have sent several reports in a short time. Please wait a few "
+                "minutes and try again; what you typed is kept."
+            ),
+        )
+        return _render_report_form(request, form, status=429, **kept)
+    try:
+        report = report_submit(
+            category=data["category"],
+            commune=data["commune"],
+            title=data["title"],
+            description=data["description"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            address=data["address"],
+            reporter_name=data["reporter_name"],
+            reporter_email=data["reporter_email"],
+            reporter_phone=data["reporter_phone"],
+            contact_allowed=data["contact_allowed"],
+            name_hidden=data["name_hidden"],
+            language=get_language() or settings.LANGUAGE_CODE,
+            photo_keys=[photo.key for photo in photos],
+            photos_staged_by=_session_key(request),
+            acting_user=request.user,
+        )
+    except ValidationError as error:
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+        return _render_report_form(request, form, status=400, **kept)
+    submitted = request.session.get(SUBMITTED_SESSION_KEY, [])
+    request.session[SUBMITTED_SESSION_KEY] = [*submitted[-19:], report.tracking_code]
+    return redirect("reports:submitted", code=report.tracking_code)
+
+
+def _render_report_form(
+    request, form, *, photos=(), photo_errors=(), photo_gps=None, nearby=(), status=200
+):
     return render(
         request,
         "reports/new.html",
@@ -133,7 +130,7 @@ def report_new(request):
             "form": form,
             "photos": photos,
             "photo_errors": photo_errors,
-            "photo_gps": gps,
+            "photo_gps": photo_gps,
             "nearby": nearby,
             "max_photos": settings.PHOTOS_PER_REPORT,
             "photo_input": PhotoInput(
@@ -143,9 +140,6 @@ def report_new(request):
                 },
                 max_files=settings.PHOTOS_PER_REPORT - len(photos),
             ).render("photos", None),
-            "communes": Commune.objects.filter(is_active=True).only(
-                "id", "name", "latitude", "longitude"
-            ),
         },
         status=status,
     )

@@ -1,4 +1,5 @@
-"""Test data for the deadline and email tests. Reports need the ``catalogue`` fixture."""
+"""Test data for the deadline and email tests, on top of ``tests.factories``. Reports need the
+``catalogue`` fixture."""
 
 from unittest import mock
 
@@ -7,40 +8,10 @@ from django.utils import timezone
 
 from accounts.models import StaffMembership, User
 from reports.models import Follower, Report, ReportEvent
-from services.models import Category, Commune
+from tests.factories import ReportFactory, StaffFactory
+from tests.factories import submit_report as _submit_report
 
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        django_get_or_create = ("email",)
-
-    email = factory.Sequence(lambda n: f"user{n}@example.org")
-    full_name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
-    preferred_language = "vi"
-    password = factory.django.Password("correct horse battery staple")
-
-
-class StaffMembershipFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = StaffMembership
-
-    user = factory.SubFactory(UserFactory, is_staff=True)
-    role = StaffMembership.Role.AGENCY_OFFICER
-
-
-class ReportFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Report
-
-    title = factory.Sequence(lambda n: f"Ổ gà trên đường số {n}")
-    description = "Mặt đường bị sụt lún, xe máy dễ té ngã."
-    category = factory.LazyFunction(lambda: Category.objects.get(code="ROAD_DAMAGE"))
-    commune = factory.LazyFunction(lambda: Commune.objects.order_by("code").first())
-    submitted_at = factory.LazyFunction(timezone.now)
-    reporter_name = "Trần Thị Bé"
-    reporter_email = factory.Sequence(lambda n: f"reporter{n}@example.org")
-    reporter_phone = "0912345678"
+__all__ = ["FollowerFactory", "ReportEventFactory", "ReportFactory", "staff", "submit_report"]
 
 
 class FollowerFactory(factory.django.DjangoModelFactory):
@@ -62,30 +33,18 @@ class ReportEventFactory(factory.django.DjangoModelFactory):
     is_public = True
 
 
-def staff(role: str, department=None, *, email=None, language="vi") -> User:
-    user = UserFactory(
-        is_staff=True, preferred_language=language, **({"email": email} if email else {})
-    )
+def staff(role: str, department=None, *, language="vi", **fields) -> User:
+    user = StaffFactory(preferred_language=language, **fields)
     StaffMembership.objects.create(user=user, role=role, department=department)
     return user
 
 
-def submit_report(*, language="vi", submitted_at=None, **fields) -> Report:
-    """A report through the real submission action (at ``submitted_at`` when given)."""
-    from reports.actions.submission import report_submit
-
-    values = {
-        "category": Category.objects.get(code="ROAD_DAMAGE"),
-        "commune": Commune.objects.order_by("code").first(),
-        "title": "Ổ gà lớn trước chợ",
-        "description": "Ổ gà sâu khoảng 20 cm, xe máy dễ té ngã.",
-        "reporter_name": "Trần Thị Bé",
-        "reporter_email": "be.tran@example.org",
-        "reporter_phone": "0912345678",
-        "language": language,
-        **fields,
-    }
+def submit_report(*, submitted_at=None, **overrides) -> Report:
+    """A report through the real submission action, at ``submitted_at`` when given."""
+    overrides.setdefault("reporter_name", "Trần Thị Bé")
+    overrides.setdefault("reporter_email", "be.tran@example.org")
+    overrides.setdefault("reporter_phone", "0912345678")
     if submitted_at is None:
-        return report_submit(**values)
+        return _submit_report(**overrides)
     with mock.patch("django.utils.timezone.now", return_value=submitted_at):
-        return report_submit(**values)
+        return _submit_report(**overrides)

@@ -250,7 +250,10 @@ def test_incremental_refresh_matches_a_full_rebuild(catalogue):
     reports = [public_report(department="SXD") for _ in range(3)]
     first = refresh_rollups()
     assert first.rebuilt
-    assert province_overview(Period(today.date(), today.date())).totals.open == 3
+    assert (
+        province_overview(Period(timezone.localdate(today), timezone.localdate(today))).totals.open
+        == 3
+    )
     # The agency resolves one report: the action writes the status and an event.
     report = reports[0]
     Report.objects.filter(pk=report.pk).update(
@@ -262,7 +265,7 @@ def test_incremental_refresh_matches_a_full_rebuild(catalogue):
     second = refresh_rollups()
     assert not second.rebuilt and second.days == 1  # only today's rows are recomputed
     incremental = snapshot()
-    totals = province_overview(Period(today.date(), today.date())).totals
+    totals = province_overview(Period(timezone.localdate(today), timezone.localdate(today))).totals
     assert (totals.open, totals.resolved) == (2, 1)
     call_command("rebuild_stats")
     assert snapshot() == incremental

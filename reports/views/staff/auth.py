@@ -11,7 +11,8 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts.lockout import client_address, is_locked_out
+from accounts.lockout import is_locked_out
+from camau_portal.client import client_address
 from reports.permissions import staff_access
 from reports.staff.forms import StaffLoginForm
 

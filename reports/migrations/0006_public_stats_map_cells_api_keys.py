@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0004_report_search_trigram'),
+        ('reports', '0005_reminder_time_from_the_scan'),
     ]
 
     operations = [

@@ -1,0 +1,210 @@
+"""A real Celery worker, a real SMTP server on loopback and, when needed, a Redis server of the
+test's own, for the delivery tests."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from email import policy
+from pathlib import Path
+from urllib.parse import quote
+
+from aiosmtpd.controller import Controller
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(condition, *, timeout: float, interval: float = 0.2, message: str = ""):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:.0f} s: {message}")
+
+
+class RecordingHandler:
+    """Keeps every accepted message. With ``hold_first``, the first message is held open in
+    the middle of its DATA command until ``release`` (to kill the sender meanwhile), then
+    refused with a temporary error, so it never counts as delivered."""
+
+    def __init__(self, *, hold_first: bool = False):
+        self.messages: list[email.message.EmailMessage] = []
+        self.holding = threading.Event()
+        self._release = threading.Event()
+        self._hold = hold_first
+
+    async def handle_DATA(self, server, session, envelope):
+        if self._hold:
+            self._hold = False
+            self.holding.set()
+            await asyncio.get_running_loop().run_in_executor(None, self._release.wait, 60)
+            return "451 4.3.0 Interrupted, try again later"
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 2.0.0 Message accepted for delivery"
+
+    def release(self):
+        self._release.set()
+
+    def with_code(self, tracking_code: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if tracking_code in str(m["Subject"])]
+
+
+class SmtpServer:
+    def __init__(self, handler: RecordingHandler):
+        self.handler = handler
+        self.port = free_port()
+        self.controller = Controller(handler, hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.handler.release()
+        self.controller.stop()
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+
+class RedisServer:
+    """A redis-server of the test's own, which the test may stop and start again."""
+
+    def __init__(self, directory: Path):
+        self.binary = shutil.which("redis-server")
+        self.port = free_port()
+        self.directory = directory
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(self._answers, timeout=10, message="redis-server did not start")
+
+    def stop(self):
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
+                conn.sendall(b"PING\r\n")
+                return conn.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+
+def database_url() -> str:
+    """The test database, as the worker process must reach it."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    user = quote(settings.get("USER") or "")
+    password = f":{quote(settings['PASSWORD'])}" if settings.get("PASSWORD") else ""
+    host = settings.get("HOST") or "127.0.0.1"
+    port = settings.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
+
+
+class Worker:
+    """``celery -A camau_portal worker`` in its own process group, logging to a file."""
+
+    def __init__(self, *, broker_url: str, smtp_url: str, var_dir: Path, beat=False, env=None):
+        self.name = f"test-{uuid.uuid4().hex[:8]}@%h"
+        self.log = var_dir / f"worker-{uuid.uuid4().hex[:6]}.log"
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "camau_portal.settings",
+            "DJANGO_DEBUG": "false",
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": broker_url,
+            "EMAIL_URL": smtp_url,
+            "PORTAL_VAR_DIR": str(var_dir),
+            "PORTAL_BASE_URL": "http://portal.test",
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            **(env or {}),
+        }
+        self.beat = beat
+        self.process = None
+
+    def start(self, *, timeout: float = 60):
+        command = [
+            sys.executable, "-m", "celery", "-A", "camau_portal", "worker",
+            "-Q", "default,email,images", "--pool", "prefork", "--concurrency", "1",
+            "--without-mingle", "--without-gossip", "--without-heartbeat",
+            "--loglevel", "INFO", "-n", self.name,
+        ]  # fmt: skip
+        if self.beat:
+            command += ["--beat", "--schedule", str(self.log.with_suffix(".schedule"))]
+        self.handle = open(self.log, "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=self.handle, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        wait_for(
+            lambda: self.process.poll() is not None or b" ready." in self.log.read_bytes(),
+            timeout=timeout,
+            message=f"worker did not start; log:\n{self.log_text()}",
+        )
+        assert self.process.poll() is None, self.log_text()
+        return self
+
+    def kill(self):
+        """SIGKILL to the whole process group: the worker and its pool, mid-task."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self.handle.close()
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        self.handle.close()
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")[-6000:] if self.log.exists() else ""
