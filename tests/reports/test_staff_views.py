@@ -406,3 +406,15 @@ def test_a_bad_photo_keeps_the_report_open(client, staff, accepted):
     assert response.status_code == 400
     accepted.refresh_from_db()
     assert accepted.status == S.ACCEPTED
+
+
+def test_dashboard_links_the_agency_statistics(client, catalogue):
+    from accounts.models import StaffMembership
+    from tests.factories import StaffFactory, membership
+
+    officer = StaffFactory()
+    membership(officer, role=StaffMembership.Role.AGENCY_OFFICER, department_code="DIEN_LUC")
+    client.force_login(officer)
+    html = client.get(reverse("staff:reports")).content.decode()
+    assert reverse("public:staff_stats") in html
+    assert client.get(reverse("public:staff_stats")).status_code == 200
