@@ -4,6 +4,7 @@ and when the clock runs (the working calendar and office hours)."""
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BilingualNameMixin:
@@ -21,9 +22,10 @@ class BilingualNameMixin:
 
 class Commune(models.Model):
     class Kind(models.TextChoices):
-        WARD = "phuong", _("Ward")
-        COMMUNE = "xa", _("Commune")
-        SPECIAL_ZONE = "dac_khu", _("Special zone")
+        # "Commune" alone also names any commune-level unit (wards included) elsewhere.
+        WARD = "phuong", pgettext_lazy("kind of commune-level unit", "Ward")
+        COMMUNE = "xa", pgettext_lazy("kind of commune-level unit", "Commune")
+        SPECIAL_ZONE = "dac_khu", pgettext_lazy("kind of commune-level unit", "Special zone")
 
     code = models.CharField(_("official code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=120)
