@@ -22,6 +22,7 @@ class PeriodForm(forms.Form):
     period = forms.ChoiceField(
         label=_("Period"),
         required=False,
+        initial=DEFAULT_PRESET,
         choices=[
             ("30d", _("Last 30 days")),
             ("90d", _("Last 90 days")),

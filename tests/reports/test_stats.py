@@ -358,3 +358,8 @@ def test_leaders_see_the_province_and_any_agency(client, seven):
         reverse("public:staff_stats"), {**MARCH_QUERY, "agency": "CA_TINH"}
     ).content.decode()
     assert 'data-stat="received">2<' in html
+
+
+def test_the_period_shown_is_the_period_counted(client, catalogue):
+    html = client.get("/stats/").content.decode()
+    assert '<option value="90d" selected>' in html
