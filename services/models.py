@@ -2,9 +2,8 @@
 and when the clock runs (the working calendar and office hours)."""
 
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class BilingualNameMixin:
