@@ -198,10 +198,11 @@ class CategoryAdmin(admin.ModelAdmin):
         return f"{category.urgent_target} {category.get_urgent_unit_display()}"
 
 
-def _recompute_after_calendar_change():
+def _recompute_after_calendar_change(request):
     from reports.tasks.workflow import recompute_open_deadlines
 
-    transaction.on_commit(lambda: recompute_open_deadlines.delay(), robust=True)
+    user_id = request.user.pk
+    transaction.on_commit(lambda: recompute_open_deadlines.delay(user_id), robust=True)
 
 
 class CalendarChangeMixin:
@@ -209,16 +210,16 @@ class CalendarChangeMixin:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        _recompute_after_calendar_change()
+        _recompute_after_calendar_change(request)
         messages.info(request, _("The deadlines of open reports are being recalculated."))
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        _recompute_after_calendar_change()
+        _recompute_after_calendar_change(request)
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        _recompute_after_calendar_change()
+        _recompute_after_calendar_change(request)
 
 
 @admin.register(CalendarDay)

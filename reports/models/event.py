@@ -20,6 +20,7 @@ class ReportEvent(models.Model):
         NOTE = "note", _("Internal note")
         PUBLIC_UPDATE = "public_update", _("Update")
         DEADLINE_EXTENDED = "extended", _("Deadline extended")
+        DEADLINES_RECOMPUTED = "recomputed", _("Deadlines recomputed after a calendar change")
         RESOLVED = "resolved", _("Resolved")
         REOPENED = "reopened", _("Reopened")
         CLOSED = "closed", _("Closed")

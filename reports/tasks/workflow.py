@@ -1,11 +1,10 @@
 """Scheduled workflow steps."""
 
 from celery import shared_task
-from django.db import transaction
 from django.utils import timezone
 
 from reports.models import Report
-from reports.workflow import DISPUTE_WINDOW, OPEN_STATUSES, NotAllowed
+from reports.workflow import DISPUTE_WINDOW, NotAllowed
 
 CLOSE_BATCH = 500
 
@@ -36,31 +35,11 @@ def close_resolved_reports() -> int:
 
 
 @shared_task(acks_late=True)
-def recompute_open_deadlines() -> int:
-    """After an administrator changes the working calendar or office hours: every open
-    report's running clocks are recomputed from their start with the new calendar (an
-    extended deadline stays as decided). Each report is locked while it is updated, so a
-    concurrent action is never overwritten. Returns how many reports changed."""
-    from reports.deadlines import recompute_open_deadlines as recompute
-    from services.calendar import current_calendar
+def recompute_open_deadlines(acting_user_id: int | None = None) -> int:
+    """After an administrator changes the working calendar or office hours. Returns how many
+    reports' deadlines moved."""
+    from accounts.models import User
+    from reports.actions.deadlines import open_reports_deadlines_recompute
 
-    calendar = current_calendar()
-    changed = 0
-    ids = list(Report.objects.filter(status__in=OPEN_STATUSES).values_list("pk", flat=True))
-    for pk in ids:
-        with transaction.atomic():
-            report = (
-                Report.objects.select_for_update(of=("self",))
-                .select_related("category")
-                .filter(pk=pk, status__in=OPEN_STATUSES)
-                .first()
-            )
-            if report is None:
-                continue
-            before = (report.intake_due_at, report.response_due_at, report.resolution_due_at)
-            fields = recompute(report, calendar=calendar)
-            after = (report.intake_due_at, report.response_due_at, report.resolution_due_at)
-            if fields:
-                report.save(update_fields=fields)
-            changed += before != after
-    return changed
+    acting_user = User.objects.filter(pk=acting_user_id).first() if acting_user_id else None
+    return open_reports_deadlines_recompute(acting_user=acting_user).changed_reports

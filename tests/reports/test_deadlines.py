@@ -1,6 +1,6 @@
 """The clocks applied to reports (reports.deadlines) and the on-time classification."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -154,3 +154,31 @@ def test_recompute_deadlines_command_moves_open_reports_only(catalogue):
     out = StringIO()
     call_command("recompute_deadlines", stdout=out)
     assert "0 changed" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_calendar_change_in_admin_moves_open_deadlines_with_an_audit_event(
+    catalogue, admin_client, admin_user, django_capture_on_commit_callbacks
+):
+    """Saving a day off in admin runs the recompute task (eager here), which records who
+    changed what; the reporter is not emailed about it."""
+    from reports.models import ReportEvent
+    from services.calendar import current_calendar
+
+    friday = local(2026, 10, 9, 16, 0)
+    report = ReportFactory(submitted_at=friday)
+    start_intake_clock(report, calendar=current_calendar())
+    report.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/services/calendarday/add/",
+            {"date": "12/10/2026", "kind": "day_off", "name_vi": "Nghỉ bù", "name_en": ""},
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert CalendarDay.objects.get(name_vi="Nghỉ bù").date == local(2026, 10, 12).date()
+    report.refresh_from_db()
+    assert report.intake_due_at == local(2026, 10, 13, 8, 0)
+    event = report.events.get(kind=ReportEvent.Kind.DEADLINES_RECOMPUTED)
+    assert event.actor == admin_user and not event.is_public
+    before, after = (datetime.fromisoformat(value) for value in event.data["intake_due_at"])
+    assert (before, after) == (local(2026, 10, 12, 8, 0), local(2026, 10, 13, 8, 0))
