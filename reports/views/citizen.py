@@ -23,16 +23,11 @@ from reports.models import Report, ReportEvent
 from reports.permissions import staff_access
 from reports.photo_fields import PhotoInput
 from reports.ratelimit import Rate, consume
+from reports.views.uploads import session_key
 from services.geo import province_geography
 from services.models import Commune
 
 SUBMITTED_SESSION_KEY = "submitted_reports"
-
-
-def _session_key(request) -> str:
-    if not request.session.session_key:
-        request.session.save()
-    return request.session.session_key
 
 
 def _stage_uploads(request) -> tuple[list, list[str], tuple | None]:
@@ -41,7 +36,7 @@ def _stage_uploads(request) -> tuple[list, list[str], tuple | None]:
     Returns the staged photos in order, the error messages for refused files, and the GPS
     position of the first photo that carried one (to suggest the pin).
     """
-    staged_by = _session_key(request)
+    staged_by = session_key(request)
     for key in request.POST.getlist("remove_photo"):
         staged_photo_discard(key=key, staged_by=staged_by)
     photos = selectors.staged_photos(keys=request.POST.getlist("photo_keys"), staged_by=staged_by)
@@ -108,7 +103,7 @@ def report_new(request):
             name_hidden=data["name_hidden"],
             language=get_language() or settings.LANGUAGE_CODE,
             photo_keys=[photo.key for photo in photos],
-            photos_staged_by=_session_key(request),
+            photos_staged_by=session_key(request),
             acting_user=request.user,
         )
     except ValidationError as error:

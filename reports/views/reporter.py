@@ -15,6 +15,7 @@ from reports.access import private_report_url, private_token_valid
 from reports.actions.handling import report_provide_info, report_rate
 from reports.models import Photo
 from reports.reporter_forms import ProvideInfoForm, RateForm
+from reports.views.uploads import stage_photos
 from reports.workflow import NotAllowed
 
 
@@ -41,21 +42,6 @@ def _flash_errors(request, errors) -> None:
             messages.error(request, error)
 
 
-def _stage(request, uploads) -> list[Photo]:
-    if not uploads:
-        return []
-    from reports.actions.photos import photo_stage
-
-    if not request.session.session_key:
-        request.session.save()
-    return [
-        photo_stage(
-            upload=upload, staged_by=request.session.session_key, kind=Photo.Kind.INFO
-        ).photo
-        for upload in uploads
-    ]
-
-
 @require_POST
 def provide_info(request, code: str, token: str):
     report = _report_for_link(code, token)
@@ -65,7 +51,7 @@ def provide_info(request, code: str, token: str):
         _flash_errors(request, form.errors)
         return back
     try:
-        photos = _stage(request, form.cleaned_data["photos"])
+        photos = stage_photos(request, form.cleaned_data["photos"], kind=Photo.Kind.INFO)
         report_provide_info(
             report=report,
             acting_user=_reporter_account(request, report),

@@ -32,26 +32,9 @@ from reports.staff.workbench import (
     workbench_report,
     workbench_timeline,
 )
+from reports.views.uploads import stage_photos
 from reports.workflow import RULES, NotAllowed, allowed_actions
 from services.calendar import current_calendar
-
-
-def _session_key(request) -> str:
-    if not request.session.session_key:
-        request.session.save()
-    return request.session.session_key
-
-
-def _stage_photos(request, uploads, kind) -> list[Photo]:
-    if not uploads:
-        return []
-    from reports.actions.photos import photo_stage
-
-    key = _session_key(request)
-    return [
-        photo_stage(upload=upload, staged_by=key, kind=kind, position=position).photo
-        for position, upload in enumerate(uploads)
-    ]
 
 
 @dataclass(frozen=True)
@@ -73,7 +56,7 @@ def _accept(request, report, data):
 
 
 def _resolve(request, report, data):
-    photos = _stage_photos(request, data["photos"], Photo.Kind.AFTER)
+    photos = stage_photos(request, data["photos"], kind=Photo.Kind.AFTER)
     handling.report_resolve(
         report=report, acting_user=request.user, answer=data["answer"], photos=photos
     )
