@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.access import private_report_url
-from reports.models import Photo, Report
+from reports.models import Photo, Report, ReportEvent
 from services.models import Category, Commune
 from tests.factories import jpeg_upload, submit_report
 
@@ -252,3 +252,28 @@ def test_before_publication_only_intake_and_the_agency_staff_see_the_report(clie
     client.force_login(intake)
     response = client.get(url)
     assert response.status_code == 200 and report.title in response.content.decode()
+
+
+def test_home_and_report_page_query_counts_do_not_grow_with_rows(client, catalogue):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    report = publish(submit_report(photo_keys=[]))
+    home_small, page_small = count("/"), count(report.get_absolute_url())
+    for n in range(6):
+        other = publish(submit_report(title=f"Cống nghẹt số {n}"))
+        ReportEvent.objects.create(
+            report=report,
+            kind=ReportEvent.Kind.PUBLIC_UPDATE,
+            created_at=timezone.now(),
+            is_public=True,
+            public_message=f"Cập nhật {n}",
+            department=other.proposed_department,
+        )
+    assert count("/") == home_small
+    assert count(report.get_absolute_url()) == page_small
