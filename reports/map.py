@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import Floor
+from django.utils.translation import gettext as _
 
 from reports.models import MapCell, Report
 from reports.selectors import public_reports
@@ -50,13 +51,13 @@ class BBox:
         try:
             west, south, east, north = (float(part) for part in (raw or "").split(","))
         except ValueError:
-            raise BadBox("bbox must be four numbers: west,south,east,north") from None
+            raise BadBox(_("bbox must be four numbers: west,south,east,north")) from None
         if not all(math.isfinite(v) for v in (west, south, east, north)):
-            raise BadBox("bbox must be finite")
+            raise BadBox(_("bbox must be finite numbers"))
         west, east = max(west, -180.0), min(east, 180.0)
         south, north = max(south, -90.0), min(north, 90.0)
         if not (west < east and south < north):
-            raise BadBox("bbox must have west < east and south < north")
+            raise BadBox(_("bbox must have west < east and south < north"))
         return cls(south=south, west=west, north=north, east=east)
 
     @property

@@ -207,3 +207,11 @@ def test_map_page_carries_the_filters(client, spread):
     assert "vendor/leaflet.markercluster/leaflet.markercluster.js" in html
     assert "js/map.js" in html
     assert reverse("public:list") + "?category=STREETLIGHT&amp;status=open" in html
+
+
+def test_a_bad_box_is_refused_with_a_translated_message(client, catalogue):
+    from django.urls import reverse
+
+    response = client.get(reverse("public:map_data"), {"bbox": "nonsense"})
+    assert response.status_code == 400
+    assert "bốn số" in response.json()["errors"]["bbox"][0]["message"]
