@@ -151,6 +151,6 @@ def _account_email_queue(*, user: User, template: str, window: int) -> OutboundE
 
 
 def _send(outbound_email_id: int) -> None:
-    from reports.tasks.email import send_outbound_email
+    from reports.notifications.tasks import send_outbound_email
 
     send_outbound_email.delay(outbound_email_id)

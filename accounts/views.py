@@ -20,7 +20,7 @@ from accounts.forms import (
 )
 from accounts.models import User
 from accounts.tokens import email_verification_token
-from reports.access import private_report_url
+from reports.private_link import private_report_url
 
 MY_REPORTS_PER_PAGE = 20
 

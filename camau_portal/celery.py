@@ -8,7 +8,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "camau_portal.settings")
 
 app = Celery("camau_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+# Each domain keeps its tasks in its own ``tasks`` module.
+app.autodiscover_tasks(
+    [
+        "reports.intake",
+        "reports.handling",
+        "reports.deadlines",
+        "reports.notifications",
+        "reports.stats",
+    ]
+)
 
 
 def ensure_filesystem_broker_dirs() -> None:

@@ -52,6 +52,13 @@ INSTALLED_APPS = [
     "reports",
 ]
 
+# Demo data, the embedded runner, the mail viewer and the benchmarks: never in production unless
+# asked for (a benchmark run on production settings), and their dependencies (the dev extra)
+# are not installed there.
+DEVTOOLS = env.bool("PORTAL_DEVTOOLS", default=not IS_PRODUCTION)
+if DEVTOOLS:
+    INSTALLED_APPS.append("camau_portal.devtools")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -203,9 +210,9 @@ CELERY_TASK_QUEUES = [
     for name in ("default", "email", "images")
 ]
 CELERY_TASK_ROUTES = {
-    "reports.tasks.photos.*": {"queue": "images"},
-    "reports.tasks.email.*": {"queue": "email"},
-    "reports.tasks.deadlines.*": {"queue": "default"},
+    "reports.intake.tasks.*": {"queue": "images"},
+    "reports.notifications.tasks.*": {"queue": "email"},
+    "reports.deadlines.tasks.*": {"queue": "default"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -217,35 +224,35 @@ OUTBOX_REQUEUE_GRACE_SECONDS = env.int("OUTBOX_REQUEUE_GRACE_SECONDS", default=1
 OUTBOX_REQUEUE_LEASE_SECONDS = env.int("OUTBOX_REQUEUE_LEASE_SECONDS", default=600)
 CELERY_BEAT_SCHEDULE: dict = {
     "deadline-scan": {
-        "task": "reports.tasks.deadlines.scan_deadlines_task",
+        "task": "reports.deadlines.tasks.scan_deadlines_task",
         "schedule": float(DEADLINE_SCAN_INTERVAL_SECONDS),
         "options": {"expires": float(DEADLINE_SCAN_INTERVAL_SECONDS)},
     },
     "outbox-requeue": {
-        "task": "reports.tasks.email.requeue_pending_emails_task",
+        "task": "reports.notifications.tasks.requeue_pending_emails_task",
         "schedule": float(OUTBOX_REQUEUE_INTERVAL_SECONDS),
         "options": {"expires": float(OUTBOX_REQUEUE_INTERVAL_SECONDS)},
     },
     "daily-digest": {
-        "task": "reports.tasks.deadlines.send_daily_digests_task",
+        "task": "reports.deadlines.tasks.send_daily_digests_task",
         "schedule": crontab(hour=7, minute=30),  # CELERY_TIMEZONE: Asia/Ho_Chi_Minh
     },
 }
 CELERY_BEAT_SCHEDULE["photos-discard-stale-staged"] = {
-    "task": "reports.tasks.photos.discard_stale_staged_photos",
+    "task": "reports.intake.tasks.discard_stale_staged_photos",
     "schedule": crontab(hour=3, minute=20),
 }
 CELERY_BEAT_SCHEDULE["photos-queue-missing-thumbnails"] = {
-    "task": "reports.tasks.photos.queue_missing_thumbnails",
+    "task": "reports.intake.tasks.queue_missing_thumbnails",
     "schedule": 15 * 60,
 }
 CELERY_BEAT_SCHEDULE["close-resolved-reports"] = {
-    "task": "reports.tasks.workflow.close_resolved_reports",
+    "task": "reports.handling.tasks.close_resolved_reports",
     "schedule": 3600,
 }
 # Statistics rollup and public map cells: a few minutes behind the reports.
 CELERY_BEAT_SCHEDULE["refresh-statistics"] = {
-    "task": "reports.tasks.stats.refresh_statistics",
+    "task": "reports.stats.tasks.refresh_statistics",
     "schedule": env.int("STATS_REFRESH_SECONDS", default=300),
 }
 

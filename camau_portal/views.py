@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from reports import selectors
+from reports.public import selectors
 from reports.workflow import status_group
 
 

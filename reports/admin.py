@@ -14,8 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from camau_portal.admin_paginator import CappedCountPaginator
-from reports.actions.moderation import photo_hide, photo_show, report_hide, report_show
-from reports.filters import search_reports
+from reports.handling.moderation import photo_hide, photo_show, report_hide, report_show
 from reports.models import (
     DeadlineReminder,
     Follower,
@@ -26,6 +25,7 @@ from reports.models import (
     ReportEvent,
 )
 from reports.open311 import admin as open311_admin  # noqa: F401 - registers the API key admin
+from reports.staff.filters import search_reports
 
 
 class BigTableAdmin(admin.ModelAdmin):

@@ -1,7 +1,10 @@
 from django.urls import path, register_converter
 
+from reports.handling import reporter_views as reporter
+from reports.intake import views as citizen
+from reports.notifications import views as email
+from reports.public import report_views
 from reports.tracking import CODE_PATTERN
-from reports.views import citizen, email, reporter
 
 
 class TrackingCodeConverter:
@@ -21,12 +24,12 @@ urlpatterns = [
     path("reports/new/", citizen.report_new, name="new"),
     path("reports/nearby/", citizen.nearby_reports, name="nearby"),
     path("reports/commune-for-point/", citizen.commune_for_point, name="commune_for_point"),
-    path("reports/<code:code>/", citizen.report_detail, name="detail"),
+    path("reports/<code:code>/", report_views.report_detail, name="detail"),
     path("reports/<code:code>/submitted/", citizen.report_submitted, name="submitted"),
-    path("reports/<code:code>/p/<str:token>/", citizen.report_private, name="private"),
-    path("reports/<code:code>/follow/", citizen.report_follow_view, name="follow"),
+    path("reports/<code:code>/p/<str:token>/", report_views.report_private, name="private"),
+    path("reports/<code:code>/follow/", report_views.report_follow_view, name="follow"),
     path("reports/<code:code>/p/<str:token>/info/", reporter.provide_info, name="provide_info"),
     path("reports/<code:code>/p/<str:token>/rate/", reporter.rate, name="rate"),
-    path("track/", citizen.track, name="track"),
+    path("track/", report_views.track, name="track"),
     path("unsubscribe/<str:token>/", email.unsubscribe, name="unsubscribe"),
 ]

@@ -199,7 +199,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 def _recompute_after_calendar_change(request):
-    from reports.tasks.workflow import recompute_open_deadlines
+    from reports.handling.tasks import recompute_open_deadlines
 
     user_id = request.user.pk
     transaction.on_commit(lambda: recompute_open_deadlines.delay(user_id), robust=True)

@@ -11,8 +11,8 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import StaffMembership, User
+from reports.intake.routing import proposed_department
 from reports.models import Follower, Photo, Report
-from reports.routing import proposed_department
 from reports.search import search_text_for
 from services.models import Category, Commune, Department
 
@@ -66,7 +66,7 @@ def jpeg_upload(name="photo.jpg", size=(640, 480), colour=(200, 80, 40), exif=No
 
 def submit_report(**overrides):
     """A report through the real action, in Phường An Xuyên by default."""
-    from reports.actions.submission import report_submit
+    from reports.intake.actions import report_submit
 
     commune = overrides.pop("commune", None) or Commune.objects.get(name="Phường An Xuyên")
     category = overrides.pop("category", None) or Category.objects.get(code="ROAD_DAMAGE")

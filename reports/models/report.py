@@ -152,7 +152,7 @@ class Report(models.Model):
         db_persist=True,
     )
     # When the deadline scan must next look at the report (the earliest reminder threshold not
-    # yet acted on); null when no clock is running. See reports.deadlines.
+    # yet acted on); null when no clock is running. See reports.deadlines.clocks.
     deadline_check_at = models.DateTimeField(
         _("next deadline check"), null=True, blank=True, editable=False
     )

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from reports.map import BadBox, BBox
+from reports.public.map import BadBox, BBox
 
 DEFAULT_WINDOW = timedelta(days=90)
 MAX_WINDOW = timedelta(days=90)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import OuterRef, Subquery
 
 from reports.models import Photo, Report, ReportEvent
-from reports.selectors import public_reports
+from reports.public.selectors import public_reports
 
 REQUEST_FIELDS = (
     "id",

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 
-from reports.actions.photos import photo_stage
-from reports.actions.submission import report_submit
-from reports.forms import ReportForm
+from reports.intake.actions import report_submit
+from reports.intake.forms import ReportForm
+from reports.intake.photos import photo_stage
 from reports.models import Report
 from reports.open311.attributes import clean_attribute_answers
 from reports.open311.auth import authenticate, within_rate_limit

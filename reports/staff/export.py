@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reports.pagination import iterate_in_chunks
 from reports.permissions import StaffAccess
-from reports.staff.pagination import iterate_in_chunks
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StaffMembership, User
+from reports.intake.photo_fields import PhotosField
 from reports.models import Report
 from reports.permissions import visible_reports_for
-from reports.photo_fields import PhotosField
 from reports.tracking import normalise_tracking_code
 from services.models import Department
 

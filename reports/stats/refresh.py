@@ -15,8 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from reports.map import rebuild_map_cells, refresh_map_units, units_of_reports
 from reports.models import Rating, Report, ReportEvent, RollupState
+from reports.public.map import rebuild_map_cells, refresh_map_units, units_of_reports
 from reports.stats.rollup import days_of_reports, local_day, rebuild_daily_stats, recompute_days
 from reports.workflow import OPEN_STATUSES
 

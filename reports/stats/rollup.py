@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from reports.deadlines import deadline_outcome
+from reports.deadlines.clocks import deadline_outcome
 from reports.models import DailyStat, Rating, Report
 from reports.models.stats import duration_bucket_field
 from reports.stats.durations import bucket_index

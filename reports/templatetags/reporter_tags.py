@@ -4,8 +4,8 @@ from django import template
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
+from reports.handling.reporter_forms import ProvideInfoForm, RateForm
 from reports.models import Rating, Report, ReportEvent
-from reports.reporter_forms import ProvideInfoForm, RateForm
 from reports.workflow import DISPUTE_WINDOW
 
 register = template.Library()

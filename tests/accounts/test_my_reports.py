@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.access import private_report_url
 from reports.models import Report
+from reports.private_link import private_report_url
 from tests.factories import ReportFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -200,7 +200,7 @@ def test_signed_in_citizen_can_ask_for_the_link_again(client, django_capture_on_
 def test_email_is_queued_even_when_the_broker_is_down(
     client, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from reports.tasks.email import send_outbound_email
+    from reports.notifications.tasks import send_outbound_email
 
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker unreachable")

@@ -1,6 +1,6 @@
 import pytest
 
-from reports import map as report_map
+from reports.public import map as report_map
 from reports.stats.refresh import refresh_rollups
 from tests.public_fixtures import S, public_report
 

@@ -5,8 +5,8 @@ response template), the reporter rates."""
 import pytest
 
 from accounts.models import StaffMembership
-from reports.access import private_report_url
 from reports.models import Rating, Report
+from reports.private_link import private_report_url
 from services.models import Commune, Department, ResponseTemplate
 from tests.factories import PASSWORD, StaffFactory, jpeg_upload, submit_report
 

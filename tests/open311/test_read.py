@@ -326,7 +326,7 @@ def test_hidden_or_unknown_request_is_404(client, world, which):
 
 
 def test_media_url_points_to_the_photo(client, catalogue, django_capture_on_commit_callbacks):
-    from reports.actions.photos import photo_stage
+    from reports.intake.photos import photo_stage
     from tests.factories import jpeg_upload
 
     staged = photo_stage(upload=jpeg_upload(), staged_by="test")

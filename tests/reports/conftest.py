@@ -49,20 +49,20 @@ def submitted(staff):
 
 @pytest.fixture
 def accepted(staff, submitted):
-    from reports.actions.handling import report_accept
+    from reports.handling.actions import report_accept
 
     return report_accept(report=submitted, acting_user=staff.intake)
 
 
 @pytest.fixture
 def in_progress(staff, accepted):
-    from reports.actions.handling import report_start
+    from reports.handling.actions import report_start
 
     return report_start(report=accepted, acting_user=staff.officer)
 
 
 @pytest.fixture
 def resolved(staff, in_progress):
-    from reports.actions.handling import report_resolve
+    from reports.handling.actions import report_resolve
 
     return report_resolve(report=in_progress, acting_user=staff.officer, answer="Đã vá ổ gà.")

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reports.actions import handling as actions
+from reports.handling import actions
 from reports.models import Photo, Report, ReportEvent
 from tests.factories import StaffFactory, SubmittedReportFactory, staged_photo
 
@@ -97,7 +97,7 @@ def test_hiding_needs_a_reason(admin_client, accepted):
 def test_moderation_needs_the_permission(client, staff, accepted):
     from django.core.exceptions import PermissionDenied
 
-    from reports.actions.moderation import report_hide
+    from reports.handling.moderation import report_hide
 
     with pytest.raises(PermissionDenied):
         report_hide(report=accepted, acting_user=staff.manager, reason="x")

@@ -8,9 +8,9 @@ from django.core import mail
 from django.db import connection, connections
 
 from accounts.models import StaffMembership
-from reports.mail import SENT, SKIPPED, deliver_outbound_email
+from reports.deadlines.reminders import scan_deadlines
 from reports.models import DeadlineReminder, OutboundEmail
-from reports.reminders import scan_deadlines
+from reports.notifications.mail import SENT, SKIPPED, deliver_outbound_email
 from services.models import Department
 from tests.reports.support import staff, submit_report
 from tests.services.sla_calendars import local

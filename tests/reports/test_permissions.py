@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import StaffMembership
-from reports.actions.handling import report_accept, report_transfer
+from reports.handling.actions import report_accept, report_transfer
 from reports.permissions import roles_for, staff_access, visible_reports_for
 from reports.workflow import ADMINISTRATOR, INTAKE, LEADER, MANAGER, OFFICER, REPORTER
 from tests.factories import StaffMembershipFactory, SubmittedReportFactory, UserFactory

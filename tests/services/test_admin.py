@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.actions.handling import report_accept
+from reports.handling.actions import report_accept
 from services.models import CalendarDay, Commune
 from tests.factories import StaffFactory, SubmittedReportFactory
 

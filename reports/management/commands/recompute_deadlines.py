@@ -8,7 +8,7 @@ hand, with a reason). Safe to run twice.
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from reports.actions.deadlines import open_reports_deadlines_recompute
+from reports.deadlines.recompute import open_reports_deadlines_recompute
 
 
 def _shown(moment) -> str:

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from camau_portal.devtools import views
+
+urlpatterns = [
+    # The developer's view of var/mail; answers 404 unless DEBUG.
+    path("dev/mail/", views.dev_mail, name="dev_mail"),
+    path("dev/mail/<str:name>/", views.dev_mail, name="dev_mail_file"),
+]

@@ -1,0 +1,70 @@
+"""The developer's view of the emails the embedded default writes to var/mail."""
+
+import email
+from email import policy
+from pathlib import Path
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+# What Django's file email backend writes between two messages.
+MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
+
+
+def _mail_dir() -> Path:
+    if not settings.DEBUG:
+        raise Http404
+    return Path(getattr(settings, "EMAIL_FILE_PATH", "") or settings.VAR_DIR / "mail")
+
+
+def _messages(path: Path) -> list[email.message.EmailMessage]:
+    chunks = [chunk.strip(b"\n") for chunk in path.read_bytes().split(MAIL_SEPARATOR)]
+    return [email.message_from_bytes(chunk, policy=policy.default) for chunk in chunks if chunk]
+
+
+def _summary(message, index: int) -> dict:
+    text = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    return {
+        "index": index,
+        "subject": message["Subject"],
+        "to": message["To"],
+        "date": message["Date"],
+        "headers": [(key, value) for key, value in message.items()],
+        "text": text.get_content() if text else "",
+        "html": html.get_content() if html else "",
+    }
+
+
+@never_cache
+@require_GET
+def dev_mail(request, name: str | None = None):
+    """DEBUG only: the emails the embedded default wrote to var/mail, newest first."""
+    folder = _mail_dir()
+    files = sorted(folder.glob("*.log"), key=lambda p: p.stat().st_mtime, reverse=True)
+    selected = None
+    if name is not None:
+        selected = next((path for path in files if path.name == name), None)
+        if selected is None:
+            raise Http404
+    messages = []
+    if selected is not None:
+        messages = [_summary(m, i) for i, m in enumerate(_messages(selected), start=1)]
+    listing = []
+    for path in files[:200]:
+        first = _messages(path)[:1]
+        listing.append(
+            {
+                "name": path.name,
+                "subject": first[0]["Subject"] if first else "",
+                "to": first[0]["To"] if first else "",
+            }
+        )
+    return render(
+        request,
+        "reports/dev_mail.html",
+        {"files": listing, "selected": selected.name if selected else None, "messages": messages},
+    )

@@ -1,1 +1,0 @@
-"""Every write to reports, one module per domain idea (photos, submission, workflow...)."""

@@ -1,0 +1,194 @@
+"""Submitting a report and following one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.selectors import user_for_guest_email
+from reports.deadlines.clocks import start_intake_clock
+from reports.intake.photos import photos_claim
+from reports.intake.routing import proposed_department
+from reports.models import Follower, Photo, Report, ReportEvent
+from reports.notifications.queue import queue_event_emails
+from reports.search import search_text_for
+from reports.tracking import new_tracking_code
+from services.calendar import current_calendar
+from services.geo import province_geography
+from services.models import Category, Commune
+
+
+def validate_location(*, latitude: float | None, longitude: float | None, commune: Commune) -> bool:
+    """Refuses a point outside the province; returns True when a boundary puts the pin in
+    another commune than the one chosen (kept, but flagged for the intake officer)."""
+    if (latitude is None) != (longitude is None):
+        raise ValidationError({"latitude": _("Give both latitude and longitude, or neither.")})
+    if latitude is None:
+        return False
+    geography = province_geography()
+    if not geography.contains(latitude, longitude):
+        raise ValidationError(
+            {
+                "latitude": _(
+                    "This point is outside Cà Mau province. Move the pin into the province."
+                )
+            }
+        )
+    inside = geography.commune_containing(latitude, longitude)
+    return inside is not None and inside != commune.pk
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    category: Category,
+    commune: Commune,
+    title: str,
+    description: str,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    address: str = "",
+    reporter_name: str = "",
+    reporter_email: str = "",
+    reporter_phone: str = "",
+    contact_allowed: bool = False,
+    name_hidden: bool = True,
+    language: str = "vi",
+    photos: Sequence[Photo] = (),
+    photo_keys: Sequence[str] = (),
+    photos_staged_by: str = "",
+    source: str = Report.Source.WEB,
+    acting_user=None,
+) -> Report:
+    """Files a new report, awaiting intake.
+
+    Invariants: the point is inside the province; the report has at least an email or phone
+    when given by a guest (forms enforce it; the API may omit contact). Side effects: the
+    SUBMITTED event, the reporter as a follower (when an email is known), the intake clock,
+    the staged photos attached (``photos`` rows, or ``photo_keys`` staged by the session
+    ``photos_staged_by``), and the acknowledgement email queued after commit.
+    """
+    if not category.is_active:
+        raise ValidationError({"category": _("This category is no longer in use.")})
+    mismatch = validate_location(latitude=latitude, longitude=longitude, commune=commune)
+    now = timezone.now()
+    reporter = acting_user if acting_user is not None and acting_user.is_authenticated else None
+    if reporter is None and reporter_email:
+        # A guest report made with a confirmed account's address joins that account.
+        reporter = user_for_guest_email(reporter_email)
+    elif reporter is not None:
+        reporter_email = reporter_email or reporter.email
+        reporter_name = reporter_name or reporter.full_name
+        reporter_phone = reporter_phone or reporter.phone
+    report = Report(
+        category=category,
+        commune=commune,
+        title=title.strip(),
+        description=description.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        address=address.strip(),
+        commune_mismatch=mismatch,
+        priority=Report.Priority.URGENT if category.urgent_default else Report.Priority.NORMAL,
+        source=source,
+        proposed_department=proposed_department(category=category, commune=commune),
+        reporter=reporter,
+        reporter_name=reporter_name.strip(),
+        reporter_email=reporter_email.strip().lower(),
+        reporter_phone=reporter_phone.strip(),
+        contact_allowed=contact_allowed,
+        name_hidden=name_hidden,
+        language=language,
+        submitted_at=now,
+    )
+    start_intake_clock(report, calendar=current_calendar())
+    _save_with_unique_code(report)
+
+    event = ReportEvent.objects.create(
+        report=report,
+        kind=ReportEvent.Kind.SUBMITTED,
+        actor=reporter,
+        created_at=now,
+        is_public=True,
+        to_status=Report.Status.SUBMITTED,
+        department=report.proposed_department,
+    )
+    attached = _claim_photos(photos=photos, keys=photo_keys, staged_by=photos_staged_by)
+    for position, photo in enumerate(attached):
+        photo.report = report
+        photo.event = event
+        photo.position = position
+        photo.staged_by = ""
+        photo.save(update_fields=["report", "event", "position", "staged_by"])
+    if report.reporter_email:
+        Follower.objects.create(
+            report=report,
+            user=reporter,
+            email=report.reporter_email,
+            language=language,
+            is_reporter=True,
+        )
+        Report.objects.filter(pk=report.pk).update(follower_count=1)
+        report.follower_count = 1
+    queue_event_emails(event)
+    return report
+
+
+def _claim_photos(*, photos: Sequence[Photo], keys: Sequence[str], staged_by: str) -> list[Photo]:
+    """Locks the staged photos to attach: given as rows (API) or as a session's keys (form).
+    A photo already attached elsewhere, or another session's, is refused, never moved."""
+    if photos:
+        keys = [photo.key for photo in photos]
+        staged_by = photos[0].staged_by
+        if any(photo.staged_by != staged_by for photo in photos):
+            raise ValidationError({"photos": _("A photo can belong to one report only.")})
+    claimed = photos_claim(keys=list(keys), staged_by=staged_by)
+    if len(claimed) != len(dict.fromkeys(keys)):
+        raise ValidationError({"photos": _("A photo can belong to one report only.")})
+    return claimed
+
+
+def _save_with_unique_code(report: Report, attempts: int = 5) -> None:
+    """2^40 codes make a collision rare; retry the insert with a new code if one happens."""
+    for attempt in range(attempts):
+        report.search_text = search_text_for(report)
+        try:
+            with transaction.atomic():
+                report.save(force_insert=True)
+            return
+        except IntegrityError:
+            if (
+                attempt == attempts - 1
+                or Report.objects.filter(tracking_code=report.tracking_code).count() == 0
+            ):
+                raise
+            report.tracking_code = new_tracking_code()
+            report.pk = None
+
+
+@transaction.atomic
+def report_follow(*, report: Report, email: str, language: str, acting_user=None) -> Follower:
+    """Adds a "me too" follower to a public report; following twice changes nothing."""
+    email = email.strip().lower()
+    user = acting_user if acting_user is not None and acting_user.is_authenticated else None
+    follower, created = Follower.objects.get_or_create(
+        report=report, email=email, defaults={"user": user, "language": language}
+    )
+    if created:
+        Report.objects.filter(pk=report.pk).update(follower_count=F("follower_count") + 1)
+        ReportEvent.objects.create(
+            report=report,
+            kind=ReportEvent.Kind.FOLLOWED,
+            actor=user,
+            created_at=timezone.now(),
+            is_public=False,
+        )
+    elif not follower.is_subscribed:
+        follower.is_subscribed = True
+        follower.save(update_fields=["is_subscribed"])
+    return follower

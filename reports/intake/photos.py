@@ -1,0 +1,179 @@
+"""Staging, claiming and discarding uploaded photos; thumbnails.
+
+A photo is staged (``report`` is null) as soon as it is uploaded, bound to the uploader's
+session key, so a form that comes back with an error keeps its photos. The submit action
+claims the staged photos and attaches them; photos never attached are discarded after a day.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from reports.intake.images import PhotoRejected, make_thumbnail, process_upload
+from reports.models import Photo
+
+logger = logging.getLogger(__name__)
+
+_NAME_SHOWN = 60
+
+
+@dataclass(frozen=True)
+class StagedPhoto:
+    photo: Photo
+    # (latitude, longitude) read from the original, only to suggest the pin; never stored.
+    gps: tuple[float, float] | None
+
+
+def photo_stage(
+    *, upload, staged_by: str, kind: str = Photo.Kind.REPORT, position: int = 0
+) -> StagedPhoto:
+    """Process one upload and store it as a staged photo of the session ``staged_by``.
+
+    The image is validated and re-encoded first (nothing is written for a bad file), then the
+    file and the row are saved together: if the row cannot be saved, the file is deleted, so
+    neither is left behind. Must not run inside another transaction (``durable``), because a
+    rollback there would leave the file without its row. Queues the thumbnail after commit.
+
+    Raises ``ValidationError`` with a translated message naming the file.
+    """
+    if not staged_by:
+        raise ValueError("photo_stage needs the uploader's session key")
+    try:
+        processed = process_upload(upload)
+    except PhotoRejected as rejected:
+        raise ValidationError(
+            _("“%(name)s”: %(reason)s"),
+            code=rejected.code,
+            params={"name": _short_name(upload), "reason": rejected.message},
+        ) from None
+    photo = Photo(kind=kind, staged_by=staged_by, position=position)
+    try:
+        with transaction.atomic(durable=True):
+            photo.image.save(f"{photo.key}.jpg", ContentFile(processed.content), save=False)
+            # Known already; saves Django reopening the file to measure it.
+            photo.width, photo.height = processed.width, processed.height
+            photo.save()
+            photo_id = photo.pk
+            transaction.on_commit(lambda: _queue_thumbnail(photo_id), robust=True)
+    except BaseException:
+        if photo.image.name:
+            photo.image.storage.delete(photo.image.name)
+        raise
+    return StagedPhoto(photo=photo, gps=processed.gps)
+
+
+def photos_claim(*, keys: list[str], staged_by: str) -> list[Photo]:
+    """The staged photos of session ``staged_by`` named by ``keys``, locked, in that order.
+
+    Keys of other sessions, of photos already attached, unknown or repeated keys are skipped.
+    Call it inside the transaction that attaches the photos.
+    """
+    if not staged_by or not keys:
+        return []
+    found = {
+        photo.key: photo
+        for photo in Photo.objects.select_for_update().filter(
+            key__in=keys, staged_by=staged_by, report__isnull=True
+        )
+    }
+    claimed = []
+    for key in keys:
+        photo = found.pop(key, None)
+        if photo is not None:
+            claimed.append(photo)
+    return claimed
+
+
+def staged_photo_discard(*, key: str, staged_by: str) -> bool:
+    """Remove one staged photo of this session (the reporter took it off the form)."""
+    with transaction.atomic():
+        photos = list(
+            Photo.objects.select_for_update().filter(
+                key=key, staged_by=staged_by, report__isnull=True
+            )
+        )
+        _delete_with_files(photos)
+    return bool(photos)
+
+
+def staged_photos_discard(*, older_than: datetime, batch_size: int = 500) -> int:
+    """Delete photos staged before ``older_than`` and never attached, with their files.
+
+    Rows go first, in one transaction per batch; files are deleted after the commit, so a
+    failure can at worst leave a file without a row, never a row without its file.
+    """
+    discarded = 0
+    while True:
+        with transaction.atomic():
+            photos = list(
+                Photo.objects.select_for_update(skip_locked=True)
+                .filter(report__isnull=True, created_at__lt=older_than)
+                .order_by("id")[:batch_size]
+            )
+            _delete_with_files(photos)
+        discarded += len(photos)
+        if len(photos) < batch_size:
+            return discarded
+
+
+def photo_thumbnail_make(*, photo_id: int) -> str:
+    """Make the thumbnail of one photo unless it has one. Safe to run twice or concurrently.
+
+    Returns "made", "exists" or "missing" (the photo was discarded meanwhile).
+    """
+    photo = Photo.objects.filter(pk=photo_id).only("id", "key", "image", "thumbnail").first()
+    if photo is None:
+        return "missing"
+    if photo.thumbnail:
+        return "exists"
+    with photo.image.open("rb") as source:
+        content = make_thumbnail(source.read())
+    storage = photo.thumbnail.storage
+    name = storage.save(
+        photo.thumbnail.field.generate_filename(photo, "thumb.jpg"), ContentFile(content)
+    )
+    # Only the first writer wins; a concurrent run or a discarded photo removes its own file.
+    updated = Photo.objects.filter(pk=photo_id, thumbnail="").update(thumbnail=name)
+    if not updated:
+        storage.delete(name)
+        return "exists" if Photo.objects.filter(pk=photo_id).exists() else "missing"
+    return "made"
+
+
+def _queue_thumbnail(photo_id: int) -> None:
+    from reports.intake.tasks import make_photo_thumbnail
+
+    make_photo_thumbnail.delay(photo_id)
+
+
+def _delete_with_files(photos: list[Photo]) -> None:
+    if not photos:
+        return
+    names = [
+        (field.storage, field.name)
+        for photo in photos
+        for field in (photo.image, photo.thumbnail)
+        if field.name
+    ]
+    Photo.objects.filter(pk__in=[photo.pk for photo in photos]).delete()
+    transaction.on_commit(lambda: _delete_files(names))
+
+
+def _delete_files(names) -> None:
+    for storage, name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete photo file %s", name, exc_info=True)
+
+
+def _short_name(upload) -> str:
+    name = str(getattr(upload, "name", "") or _("photo"))
+    return name if len(name) <= _NAME_SHOWN else name[: _NAME_SHOWN - 1] + "…"

@@ -1,0 +1,57 @@
+"""Reads for the report form: reports already made nearby, and the photos staged for it."""
+
+from reports.models import Photo
+from reports.public.selectors import public_reports
+
+NEARBY_RADIUS_M = 250
+
+
+NEARBY_DAYS = 30
+
+
+def nearby_open_reports(*, category_id: int, latitude: float, longitude: float, limit: int = 5):
+    """Public open reports of one category within 250 m from the last 30 days, nearest first.
+
+    A bounding box narrows the candidates on the (latitude, longitude) index; the exact
+    distance is measured in Python on that handful of rows.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.workflow import HANDLING_STATUSES
+    from services.geo import bounding_box, distance_m
+
+    south, west, north, east = bounding_box(latitude, longitude, NEARBY_RADIUS_M)
+    candidates = (
+        public_reports()
+        .filter(
+            category_id=category_id,
+            status__in=HANDLING_STATUSES,
+            submitted_at__gte=timezone.now() - timedelta(days=NEARBY_DAYS),
+            latitude__range=(south, north),
+            longitude__range=(west, east),
+        )
+        .only("tracking_code", "title", "status", "latitude", "longitude", "follower_count")
+        .order_by("-submitted_at")[:50]
+    )
+    with_distance = []
+    for report in candidates:
+        distance = distance_m(latitude, longitude, report.latitude, report.longitude)
+        if distance <= NEARBY_RADIUS_M:
+            report.distance_m = round(distance)
+            with_distance.append(report)
+    with_distance.sort(key=lambda report: report.distance_m)
+    return with_distance[:limit]
+
+
+def staged_photos(*, keys: list[str], staged_by: str) -> list:
+    """Photos this session staged and has not attached yet, in the order of ``keys``."""
+
+    if not keys or not staged_by:
+        return []
+    found = {
+        photo.key: photo
+        for photo in Photo.objects.filter(key__in=keys, staged_by=staged_by, report__isnull=True)
+    }
+    return [found[key] for key in dict.fromkeys(keys) if key in found]

@@ -1,0 +1,291 @@
+"""What the public map draws for a box: the reports themselves, or counts per grid cell.
+
+A box holding at most ``MAP_POINT_LIMIT`` reports gets one compact point per report. A larger
+box gets one cell per square of a grid about ``MAX_CELLS_ACROSS`` cells wide, computed in SQL
+(``FLOOR(latitude × level)``, portable to SQLite and PostgreSQL). For the filters the map offers
+most (category and status), the cells come from the precomputed ``MapCell`` table, so a
+province-wide box costs the same at ten thousand and at a million reports; a commune or period
+filter narrows the reports enough to group them directly.
+
+Grid levels are cells per degree and powers of two, so each cell splits exactly into four of the
+next level and floating-point multiplication by the level is exact.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models.functions import Floor
+from django.utils.translation import gettext as _
+
+from reports.models import MapCell, Report
+from reports.public.selectors import public_reports
+from reports.workflow import CLOSED_STATUSES, FIXED_STATUSES, OPEN_STATUSES, status_group
+
+MAP_POINT_LIMIT = 1000
+MAX_CELLS_ACROSS = 24
+PRECOMPUTED_LEVELS = (8, 16, 32, 64)
+UNIT_LEVEL = PRECOMPUTED_LEVELS[0]  # recomputation works one cell of this level at a time
+FINEST_LEVEL = 4096
+STATUS_GROUP_INDEX = {"open": 0, "fixed": 1, "closed": 2}
+
+
+class BadBox(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class BBox:
+    south: float
+    west: float
+    north: float
+    east: float
+
+    @classmethod
+    def parse(cls, raw: str | None) -> BBox:
+        """Reads Leaflet's ``toBBoxString()``: "west,south,east,north" in degrees."""
+        try:
+            west, south, east, north = (float(part) for part in (raw or "").split(","))
+        except ValueError:
+            raise BadBox(_("bbox must be four numbers: west,south,east,north")) from None
+        if not all(math.isfinite(v) for v in (west, south, east, north)):
+            raise BadBox(_("bbox must be finite numbers"))
+        west, east = max(west, -180.0), min(east, 180.0)
+        south, north = max(south, -90.0), min(north, 90.0)
+        if not (west < east and south < north):
+            raise BadBox(_("bbox must have west < east and south < north"))
+        return cls(south=south, west=west, north=north, east=east)
+
+    @property
+    def span(self) -> float:
+        return max(self.east - self.west, self.north - self.south)
+
+    def q(self) -> Q:
+        return Q(
+            latitude__gte=self.south,
+            latitude__lte=self.north,
+            longitude__gte=self.west,
+            longitude__lte=self.east,
+        )
+
+
+def level_for(bbox: BBox) -> int:
+    """The finest power-of-two grid that keeps the box at most MAX_CELLS_ACROSS cells wide."""
+    level = UNIT_LEVEL
+    while level < FINEST_LEVEL and bbox.span * level * 2 <= MAX_CELLS_ACROSS:
+        level *= 2
+    return level
+
+
+def map_features(
+    *, bbox: BBox, queryset=None, category_id: int | None = None, status: str | None = None
+) -> dict:
+    """The map payload for a box.
+
+    ``queryset`` is the filtered public queryset when a commune or period filter is active
+    (then cells are grouped directly); otherwise ``category_id`` and ``status`` select
+    precomputed cells. Points are ``[tracking_code, lat, lon, group]`` with group 0 open,
+    1 fixed, 2 closed; cells are ``[lat, lon, count, open, fixed, closed]``.
+    """
+    level = level_for(bbox)
+    precomputed = queryset is None
+    if precomputed:
+        queryset = public_reports()
+        if category_id:
+            queryset = queryset.filter(category_id=category_id)
+        if status:
+            queryset = queryset.filter(status__in=_STATUSES[status])
+        if level <= PRECOMPUTED_LEVELS[-1]:
+            cells = precomputed_cells(
+                bbox=bbox, level=level, category_id=category_id, status=status
+            )
+            if sum(cell[2] for cell in cells) > MAP_POINT_LIMIT:
+                return _cells_payload(cells, level)
+    points = _points(queryset, bbox)
+    if points is not None:
+        return {"mode": "points", "points": points}
+    return _cells_payload(grouped_cells(queryset=queryset, bbox=bbox, level=level), level)
+
+
+_STATUSES = {"open": OPEN_STATUSES, "fixed": FIXED_STATUSES, "closed": CLOSED_STATUSES}
+
+
+def _points(queryset, bbox: BBox) -> list[list] | None:
+    rows = list(
+        queryset.filter(bbox.q()).values_list("tracking_code", "latitude", "longitude", "status")[
+            : MAP_POINT_LIMIT + 1
+        ]
+    )
+    if len(rows) > MAP_POINT_LIMIT:
+        return None
+    return [
+        [code, round(lat, 5), round(lon, 5), STATUS_GROUP_INDEX[status_group(status)]]
+        for code, lat, lon, status in rows
+    ]
+
+
+def _cells_payload(cells: list[list], level: int) -> dict:
+    return {"mode": "cells", "cell_size": 1 / level, "cells": cells}
+
+
+def grouped_cells(*, queryset, bbox: BBox, level: int) -> list[list]:
+    """Cells grouped in SQL straight from the reports (for narrowed querysets and small boxes)."""
+    rows = (
+        queryset.filter(bbox.q())
+        .annotate(cell_row=Floor(F("latitude") * level), cell_col=Floor(F("longitude") * level))
+        .values("cell_row", "cell_col")
+        .annotate(
+            total=Count("id"),
+            open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+            fixed=Count("id", filter=Q(status__in=FIXED_STATUSES)),
+            closed=Count("id", filter=Q(status__in=CLOSED_STATUSES)),
+            lat=Avg("latitude"),
+            lon=Avg("longitude"),
+        )
+        .order_by()
+    )
+    return [
+        [round(r["lat"], 5), round(r["lon"], 5), r["total"], r["open"], r["fixed"], r["closed"]]
+        for r in rows
+    ]
+
+
+def precomputed_cells(
+    *, bbox: BBox, level: int, category_id: int | None, status: str | None
+) -> list[list]:
+    rows = MapCell.objects.filter(
+        level=level,
+        category_key=category_id or 0,
+        row__gte=math.floor(bbox.south * level),
+        row__lte=math.floor(bbox.north * level),
+        col__gte=math.floor(bbox.west * level),
+        col__lte=math.floor(bbox.east * level),
+    ).values_list("open", "fixed", "closed", "latitude_sum", "longitude_sum")
+    cells = []
+    for open_, fixed, closed, lat_sum, lon_sum in rows:
+        everything = open_ + fixed + closed
+        if status:
+            open_, fixed, closed = (
+                value if name == status else 0
+                for name, value in zip(
+                    ("open", "fixed", "closed"), (open_, fixed, closed), strict=True
+                )
+            )
+        total = open_ + fixed + closed
+        if total:
+            cells.append(
+                [
+                    round(lat_sum / everything, 5),
+                    round(lon_sum / everything, 5),
+                    total,
+                    open_,
+                    fixed,
+                    closed,
+                ]
+            )
+    return cells
+
+
+# --- Keeping MapCell current -------------------------------------------------------------
+
+
+def unit_of(latitude: float, longitude: float) -> tuple[int, int]:
+    return math.floor(latitude * UNIT_LEVEL), math.floor(longitude * UNIT_LEVEL)
+
+
+def _cell_rows(queryset, level: int) -> Iterable[dict]:
+    return (
+        queryset.annotate(
+            cell_row=Floor(F("latitude") * level), cell_col=Floor(F("longitude") * level)
+        )
+        .values("cell_row", "cell_col", "category_id")
+        .annotate(
+            open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+            fixed=Count("id", filter=Q(status__in=FIXED_STATUSES)),
+            closed=Count("id", filter=Q(status__in=CLOSED_STATUSES)),
+            latitude_sum=Sum("latitude"),
+            longitude_sum=Sum("longitude"),
+        )
+        .order_by()
+    )
+
+
+def _build_cells(queryset, level: int) -> list[MapCell]:
+    per_category: list[MapCell] = []
+    totals: dict[tuple[int, int], MapCell] = {}
+    for r in _cell_rows(queryset, level):
+        row, col = int(r["cell_row"]), int(r["cell_col"])
+        cell = MapCell(
+            level=level,
+            row=row,
+            col=col,
+            category_key=r["category_id"],
+            open=r["open"],
+            fixed=r["fixed"],
+            closed=r["closed"],
+            latitude_sum=r["latitude_sum"],
+            longitude_sum=r["longitude_sum"],
+        )
+        per_category.append(cell)
+        total = totals.setdefault(
+            (row, col), MapCell(level=level, row=row, col=col, category_key=0)
+        )
+        for name in ("open", "fixed", "closed", "latitude_sum", "longitude_sum"):
+            setattr(total, name, getattr(total, name) + getattr(cell, name))
+    return per_category + list(totals.values())
+
+
+def _located_public_reports():
+    return public_reports().filter(latitude__isnull=False, longitude__isnull=False)
+
+
+@transaction.atomic
+def rebuild_map_cells() -> int:
+    """Recreates every map cell from the reports. Returns the number of cells written."""
+    MapCell.objects.all().delete()
+    written = 0
+    for level in PRECOMPUTED_LEVELS:
+        cells = _build_cells(_located_public_reports(), level)
+        MapCell.objects.bulk_create(cells, batch_size=2000)
+        written += len(cells)
+    return written
+
+
+@transaction.atomic
+def refresh_map_units(units: Iterable[tuple[int, int]]) -> int:
+    """Recomputes the cells inside the given units (cells of the coarsest level). Idempotent."""
+    written = 0
+    for unit_row, unit_col in sorted(set(units)):
+        south, west = unit_row / UNIT_LEVEL, unit_col / UNIT_LEVEL
+        north, east = (unit_row + 1) / UNIT_LEVEL, (unit_col + 1) / UNIT_LEVEL
+        reports = _located_public_reports().filter(
+            latitude__gte=south, latitude__lt=north, longitude__gte=west, longitude__lt=east
+        )
+        for level in PRECOMPUTED_LEVELS:
+            factor = level // UNIT_LEVEL
+            MapCell.objects.filter(
+                level=level,
+                row__gte=unit_row * factor,
+                row__lt=(unit_row + 1) * factor,
+                col__gte=unit_col * factor,
+                col__lt=(unit_col + 1) * factor,
+            ).delete()
+            cells = _build_cells(reports, level)
+            MapCell.objects.bulk_create(cells, batch_size=2000)
+            written += len(cells)
+    return written
+
+
+def units_of_reports(report_ids: Iterable[int]) -> set[tuple[int, int]]:
+    ids = list(report_ids)
+    units = set()
+    for start in range(0, len(ids), 500):
+        for lat, lon in Report.objects.filter(
+            id__in=ids[start : start + 500], latitude__isnull=False
+        ).values_list("latitude", "longitude"):
+            units.add(unit_of(lat, lon))
+    return units

@@ -1,0 +1,106 @@
+"""The report page as the public, its reporter (private link) and staff see it; tracking;
+following."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reports.intake.actions import report_follow
+from reports.intake.forms import FollowForm, TrackForm
+from reports.models import Report, ReportEvent
+from reports.permissions import staff_access
+from reports.private_link import private_report_url, private_token_valid
+from reports.public import selectors
+
+SUBMITTED_SESSION_KEY = "submitted_reports"
+
+
+def _detail_context(report, *, private: bool, staff: bool) -> dict:
+    return {
+        "report": report,
+        "photos": selectors.report_photos(report, include_hidden=staff),
+        "timeline": selectors.report_timeline(report, public_only=not (private or staff)),
+        "is_private_view": private,
+        "follow_form": FollowForm(),
+    }
+
+
+@require_GET
+def report_detail(request, code: str):
+    report = selectors.report_by_code(code)
+    if report is None:
+        raise Http404
+    # Staff of the handling agency, intake and leaders see it before publication and with
+    # moderated photos; other staff see what the public sees.
+    staff = staff_access(request.user).can_view(report)
+    if report.is_public or staff:
+        return render(
+            request, "reports/detail.html", _detail_context(report, private=False, staff=staff)
+        )
+    if report.status in (Report.Status.REJECTED, Report.Status.DUPLICATE) and not report.is_hidden:
+        # Never accepted: the public learns the outcome, not the content.
+        return render(request, "reports/outcome.html", {"report": report})
+    if code in request.session.get(SUBMITTED_SESSION_KEY, []):
+        return redirect(private_report_url(report))
+    return render(request, "reports/not_public.html", {"code": code}, status=404)
+
+
+@require_GET
+def report_private(request, code: str, token: str):
+    if not private_token_valid(code, token):
+        raise Http404
+    report = selectors.report_by_code(code)
+    if report is None:
+        raise Http404
+    context = _detail_context(report, private=True, staff=False)
+    context["timeline"] = [
+        event
+        for event in selectors.report_timeline(report, public_only=False)
+        if event.is_public
+        or event.kind in (ReportEvent.Kind.INFO_REQUESTED, ReportEvent.Kind.INFO_PROVIDED)
+    ]
+    context["private_token"] = token
+    return render(request, "reports/detail.html", context)
+
+
+@require_POST
+def report_follow_view(request, code: str):
+    report = selectors.report_by_code(code)
+    if report is None or not report.is_public:
+        raise Http404
+    data = request.POST.copy()
+    # "Follow this one instead" posts the whole report form: its email field is reporter_email.
+    data.setdefault("email", data.get("reporter_email", ""))
+    if not data["email"] and request.user.is_authenticated:
+        data["email"] = request.user.email
+    form = FollowForm(data)
+    if form.is_valid():
+        report_follow(
+            report=report,
+            email=form.cleaned_data["email"],
+            language=get_language() or settings.LANGUAGE_CODE,
+            acting_user=request.user,
+        )
+        messages.success(request, _("Thank you. We will email you when this report changes."))
+        return redirect(report)
+    context = _detail_context(report, private=False, staff=False)
+    context["follow_form"] = form
+    return render(request, "reports/detail.html", context, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def track(request):
+    form = TrackForm(request.POST or request.GET or None)
+    if form.is_bound and form.is_valid():
+        code = form.cleaned_data["code"]
+        report = selectors.report_by_code(code)
+        if report is not None:
+            return redirect("reports:detail", code=code)
+        form.add_error("code", _("No report has this tracking code. Check it and try again."))
+    return render(request, "reports/track.html", {"form": form}, status=400 if form.errors else 200)

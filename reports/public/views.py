@@ -1,0 +1,204 @@
+"""The public map, the public list of reports and the open-data downloads."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import datetime
+
+from django.conf import settings
+from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_cookie
+
+from reports.models import Photo, Report
+from reports.public import listing
+from reports.public.filters import PublicReportFilter
+from reports.public.map import BadBox, BBox, map_features
+from reports.public.selectors import public_reports
+from reports.workflow import status_group
+
+
+def _filterset(request) -> PublicReportFilter:
+    return PublicReportFilter(request.GET or None, queryset=public_reports(), request=request)
+
+
+@require_GET
+def map_page(request):
+    filterset = _filterset(request)
+    south, west, north, east = settings.PROVINCE_BBOX
+    return render(
+        request,
+        "public/map.html",
+        {
+            "filter": filterset,
+            "querystring": filterset.querystring(),
+            "province_bounds": [[south, west], [north, east]],
+            "map_labels": {
+                "view": _("View the report"),
+                "loading": _("Loading…"),
+                "error": _("The map could not load the reports. Please try again."),
+                "reports": _("reports"),
+                "shown": _("%(count)s reports in this area."),
+            },
+        },
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=60)
+def map_data(request):
+    """Compact JSON for one map box: points, or grid cells when the box holds too many."""
+    filterset = _filterset(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
+    try:
+        bbox = BBox.parse(request.GET.get("bbox"))
+    except BadBox as error:
+        return JsonResponse({"errors": {"bbox": [{"message": str(error)}]}}, status=400)
+    active = filterset.active_filters
+    if "commune" in active or "period" in active:
+        payload = map_features(bbox=bbox, queryset=filterset.qs)
+    else:
+        category = active.get("category")
+        payload = map_features(
+            bbox=bbox, category_id=category.id if category else None, status=active.get("status")
+        )
+    return JsonResponse(payload)
+
+
+@require_GET
+@cache_control(public=True, max_age=60)
+@vary_on_cookie  # the language may come from the cookie
+def map_summary(request, code):
+    """What a marker's popup shows: public fields only."""
+    report = (
+        public_reports()
+        .select_related("category", "commune")
+        .only(
+            "id",
+            "tracking_code",
+            "title",
+            "status",
+            "submitted_at",
+            "category__name_vi",
+            "category__name_en",
+            "commune__name",
+        )
+        .filter(tracking_code=code)
+        .first()
+    )
+    if report is None:
+        raise Http404
+    photo = (
+        Photo.objects.filter(report=report, is_hidden=False, kind=Photo.Kind.REPORT)
+        .only("image", "thumbnail", "key")
+        .first()
+    )
+    return JsonResponse(
+        {
+            "code": report.tracking_code,
+            "title": report.title,
+            "category": report.category.name,
+            "status": report.get_status_display(),
+            "group": status_group(report.status),
+            "commune": report.commune.name,
+            "date": date_format(timezone.localtime(report.submitted_at), "d/m/Y"),
+            "url": report.get_absolute_url(),
+            "photo": photo.display_url if photo else None,
+        }
+    )
+
+
+@require_GET
+def report_list(request):
+    filterset = _filterset(request)
+    page = listing.public_report_page(
+        filterset.qs, after=request.GET.get("after"), before=request.GET.get("before")
+    )
+    return render(
+        request,
+        "public/list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "querystring": filterset.querystring(),
+        },
+    )
+
+
+# --- Open data ---------------------------------------------------------------------------
+
+
+def _export_value(value):
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat(timespec="seconds")
+    return "" if value is None else value
+
+
+def _export_filename(extension: str) -> str:
+    return f"camau-reports-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+def _public_url(request, code: str) -> str:
+    return request.build_absolute_uri(Report(tracking_code=code).get_absolute_url())
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@require_GET
+def export_csv(request):
+    filterset = _filterset(request)
+    names = [name for name, _lookup in listing.EXPORT_FIELDS]
+    writer = csv.writer(_Echo())
+
+    def rows():
+        # A byte-order mark so spreadsheet programs read Vietnamese text as UTF-8.
+        yield "\ufeff" + writer.writerow([*names, "status_group", "url"])
+        for row in listing.export_rows(filterset.qs):
+            values = [_export_value(row[name]) for name in names]
+            yield writer.writerow(
+                [*values, status_group(row["status"]), _public_url(request, row["tracking_code"])]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_export_filename("csv")}"'
+    return response
+
+
+@require_GET
+def export_geojson(request):
+    filterset = _filterset(request)
+
+    def chunks():
+        yield '{"type":"FeatureCollection","features":['
+        first = True
+        for row in listing.export_rows(filterset.qs):
+            latitude, longitude = row.pop("latitude"), row.pop("longitude")
+            properties = {name: _export_value(value) for name, value in row.items()}
+            properties["status_group"] = status_group(row["status"])
+            properties["url"] = _public_url(request, row["tracking_code"])
+            feature = {
+                "type": "Feature",
+                "geometry": (
+                    {"type": "Point", "coordinates": [longitude, latitude]}
+                    if latitude is not None and longitude is not None
+                    else None
+                ),
+                "properties": properties,
+            }
+            yield ("" if first else ",") + json.dumps(feature, ensure_ascii=False)
+            first = False
+        yield "]}"
+
+    response = StreamingHttpResponse(chunks(), content_type="application/geo+json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_export_filename("geojson")}"'
+    return response

@@ -1,1 +1,0 @@
-"""The staff dashboard at /staff/: sign-in, queues, the report workbench."""

@@ -1,0 +1,327 @@
+"""The email outbox: one row per event and recipient, sent once, retried, never lost."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone, translation
+from kombu.exceptions import OperationalError
+
+from reports.models import Follower, OutboundEmail, Report, ReportEvent
+from reports.notifications.mail import (
+    FAILED,
+    RETRY,
+    SENT,
+    SKIPPED,
+    deliver_outbound_email,
+    render_message,
+)
+from reports.notifications.queue import queue_event_emails
+from reports.notifications.tasks import requeue_pending_emails_task, send_outbound_email
+from tests.reports.support import FollowerFactory, ReportEventFactory, submit_report
+
+pytestmark = pytest.mark.django_db
+
+
+class FailingBackend(BaseEmailBackend):
+    """An SMTP server that refuses every message (the outside world, failing)."""
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("SMTP server unreachable")
+
+
+def public_event(report, kind, **fields):
+    event = ReportEventFactory(report=report, kind=kind, **fields)
+    queue_event_emails(event)
+    return event
+
+
+def test_submission_acknowledgement_reaches_the_reporter_once(
+    catalogue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = submit_report(reporter_email="ba@example.org")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["ba@example.org"]
+    assert report.tracking_code in message.subject
+    assert report.tracking_code in message.body
+    assert f"/reports/{report.tracking_code}/p/" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert report.tracking_code in html
+    assert message.extra_headers["List-Unsubscribe"].startswith("<http")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    row = OutboundEmail.objects.get()
+    assert (row.status, row.attempts) == (OutboundEmail.Status.SENT, 1)
+    assert row.sent_at is not None
+
+
+def test_rows_are_written_in_the_events_transaction_and_sent_after_commit(
+    catalogue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        submit_report()
+    assert OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING).count() == 1
+    assert mail.outbox == []
+    for callback in callbacks:
+        callback()
+    assert len(mail.outbox) == 1
+
+
+def test_producing_twice_for_one_event_sends_nothing_twice(
+    catalogue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = submit_report()
+    event = report.events.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_event_emails(event)
+        queue_event_emails(event)
+    assert OutboundEmail.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_delivering_a_row_twice_sends_it_once(catalogue, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        submit_report()
+    row = OutboundEmail.objects.get()
+    assert deliver_outbound_email(row.pk).outcome == SENT
+    assert deliver_outbound_email(row.pk).outcome == SKIPPED
+    assert send_outbound_email.delay(row.pk).get() == SKIPPED
+    assert len(mail.outbox) == 1
+
+
+def test_followers_hear_public_events_but_not_the_reporters_private_ones(
+    catalogue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = submit_report(
+            reporter_name="Trần Thị Bé", reporter_email="be@example.org", reporter_phone="0912"
+        )
+    FollowerFactory(report=report, email="neighbour@example.org", language="en")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        public_event(report, ReportEvent.Kind.INFO_REQUESTED, public_message="Which house?")
+    assert [m.to for m in mail.outbox] == [["be@example.org"]]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        public_event(report, ReportEvent.Kind.RESOLVED, public_message="Đã vá ổ gà.")
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    assert set(by_recipient) == {"be@example.org", "neighbour@example.org"}
+    to_neighbour = by_recipient["neighbour@example.org"]
+    everything = to_neighbour.subject + to_neighbour.body + to_neighbour.alternatives[0][0]
+    assert "Đã vá ổ gà." in everything
+    for private in ("Trần Thị Bé", "be@example.org", "0912", "/p/"):
+        assert private not in everything
+    assert "/p/" in by_recipient["be@example.org"].body
+
+
+def test_internal_events_are_not_emailed(catalogue, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = submit_report()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        public_event(report, ReportEvent.Kind.NOTE, is_public=False, internal_note="secret")
+        public_event(report, ReportEvent.Kind.ASSIGNED, is_public=False)
+        public_event(report, ReportEvent.Kind.DEADLINE_EXTENDED, is_public=False)
+    assert mail.outbox == []
+
+
+def test_emails_are_in_each_recipients_language(catalogue, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = submit_report(language="en")
+    FollowerFactory(report=report, email="vi@example.org", language="vi")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        public_event(report, ReportEvent.Kind.CLOSED)
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects[report.reporter_email] == f"Report {report.tracking_code} is closed"
+    assert subjects["vi@example.org"] == f"Phản ánh {report.tracking_code} đã đóng"
+
+
+def test_unsubscribed_followers_get_nothing_more(
+    catalogue, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = submit_report()
+    reporter = Follower.objects.get(report=report)
+    url = f"/unsubscribe/{reporter.unsubscribe_token}/"
+    # A link scanner's GET changes nothing.
+    page = client.get(url)
+    assert page.status_code == 200
+    assert report.tracking_code in page.content.decode()
+    reporter.refresh_from_db()
+    assert reporter.is_subscribed
+    assert client.post(url, {"action": "unsubscribe"}).status_code == 200
+    reporter.refresh_from_db()
+    assert not reporter.is_subscribed
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        public_event(report, ReportEvent.Kind.PUBLIC_UPDATE, public_message="Đang xử lý")
+    assert mail.outbox == []
+    # And back on.
+    client.post(url, {"action": "resubscribe"})
+    reporter.refresh_from_db()
+    assert reporter.is_subscribed
+
+
+def test_one_click_unsubscribe_per_rfc_8058(catalogue, client):
+    follower = FollowerFactory()
+    response = client.post(
+        f"/unsubscribe/{follower.unsubscribe_token}/",
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    follower.refresh_from_db()
+    assert not follower.is_subscribed
+    assert client.post("/unsubscribe/not-a-token/").status_code == 404
+    assert client.get("/unsubscribe/not-a-token/").status_code == 404
+
+
+def test_a_row_queued_before_unsubscribing_is_not_sent(
+    catalogue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        report = submit_report()
+    Follower.objects.filter(report=report).update(is_subscribed=False)
+    row = OutboundEmail.objects.get()
+    assert deliver_outbound_email(row.pk).outcome == SKIPPED
+    assert mail.outbox == []
+
+
+def test_failures_are_retried_with_growing_jittered_delays_then_marked_failed(
+    catalogue, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.reports.notifications.test_outbox.FailingBackend"
+    with django_capture_on_commit_callbacks(execute=False):
+        submit_report()
+    row = OutboundEmail.objects.get()
+    delays = []
+    for _ in range(7):
+        before = timezone.now()
+        delivery = deliver_outbound_email(row.pk)
+        assert delivery.outcome == RETRY
+        row.refresh_from_db()
+        assert row.status == OutboundEmail.Status.PENDING
+        assert "SMTP server unreachable" in row.last_error
+        delays.append((row.next_attempt_at - before).total_seconds())
+    assert delays[0] == pytest.approx(60, rel=0.21)
+    assert delays[-1] == pytest.approx(720 * 60, rel=0.21)
+    assert delays == sorted(delays)
+    assert deliver_outbound_email(row.pk).outcome == FAILED
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (OutboundEmail.Status.FAILED, 8)
+
+
+def test_a_broker_outage_keeps_the_submission_and_the_scan_sends_the_email_later(
+    catalogue, settings, django_capture_on_commit_callbacks
+):
+    settings.OUTBOX_REQUEUE_GRACE_SECONDS = 0
+    down = mock.patch.object(
+        send_outbound_email, "apply_async", side_effect=OperationalError("Redis is down")
+    )
+    with down, django_capture_on_commit_callbacks(execute=True):
+        report = submit_report()
+    assert Report.objects.filter(pk=report.pk).exists()
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.PENDING
+    assert mail.outbox == []
+    # The broker is back: the periodic scan re-queues the row, and it is sent exactly once.
+    assert requeue_pending_emails_task.delay().get() == 1
+    assert len(mail.outbox) == 1
+    assert requeue_pending_emails_task.delay().get() == 0
+    assert len(mail.outbox) == 1
+
+
+def test_requeue_leaves_fresh_rows_and_leases_the_rows_it_takes(
+    catalogue, settings, django_capture_on_commit_callbacks
+):
+    from reports.notifications.mail import requeue_pending_emails
+
+    with django_capture_on_commit_callbacks(execute=False):
+        submit_report()
+        submit_report()
+    old, fresh = OutboundEmail.objects.order_by("pk")
+    OutboundEmail.objects.filter(pk=old.pk).update(
+        next_attempt_at=timezone.now() - timedelta(minutes=5)
+    )
+    grace, lease = timedelta(minutes=2), timedelta(minutes=10)
+    assert requeue_pending_emails(grace=grace, lease=lease) == [old.pk]
+    assert requeue_pending_emails(grace=grace, lease=lease) == []
+    old.refresh_from_db()
+    assert old.next_attempt_at > timezone.now() + timedelta(minutes=9)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        ReportEvent.Kind.SUBMITTED,
+        ReportEvent.Kind.ACCEPTED,
+        ReportEvent.Kind.REJECTED,
+        ReportEvent.Kind.MARKED_DUPLICATE,
+        ReportEvent.Kind.INFO_REQUESTED,
+        ReportEvent.Kind.PUBLIC_UPDATE,
+        ReportEvent.Kind.DEADLINE_EXTENDED,
+        ReportEvent.Kind.RESOLVED,
+        ReportEvent.Kind.REOPENED,
+        ReportEvent.Kind.CLOSED,
+    ],
+)
+def test_every_public_event_renders_in_html_and_text(catalogue, kind, language):
+    from services.models import Department
+
+    report = submit_report(language=language, title="Đèn <đường> & cống")
+    department = Department.objects.get(code="IOC")
+    original = submit_report()
+    Report.objects.filter(pk=report.pk).update(
+        department=department,
+        resolution_due_at=timezone.now() + timedelta(days=3),
+        public_reason="Không thuộc phạm vi" if kind == ReportEvent.Kind.REJECTED else "",
+        duplicate_of=original if kind == ReportEvent.Kind.MARKED_DUPLICATE else None,
+        status="duplicate" if kind == ReportEvent.Kind.MARKED_DUPLICATE else "submitted",
+    )
+    event = ReportEventFactory(
+        report=report, kind=kind, department=department, public_message="Nội dung trả lời"
+    )
+    OutboundEmail.objects.all().delete()
+    queue_event_emails(event)
+    row = OutboundEmail.objects.get(event=event)
+    message = render_message(row)
+    html = message.alternatives[0][0]
+    for part in (message.subject, message.body, html):
+        assert report.tracking_code in part
+        assert "{{" not in part and "{%" not in part
+    assert "Đèn <đường> & cống" in message.body  # plain text is not HTML-escaped
+    assert "Đèn &lt;đường&gt; &amp; cống" in html
+    assert "\n" not in message.subject
+    if kind != ReportEvent.Kind.SUBMITTED and kind != ReportEvent.Kind.INFO_REQUESTED:
+        assert "Nội dung trả lời" in message.body or kind == ReportEvent.Kind.REJECTED
+    if kind == ReportEvent.Kind.REJECTED:
+        assert "Nội dung trả lời" in message.body
+    if kind == ReportEvent.Kind.MARKED_DUPLICATE:
+        assert original.tracking_code in message.body
+    if kind == ReportEvent.Kind.ACCEPTED:
+        with translation.override(language):
+            assert department.name in message.body
+
+
+def test_dev_mail_viewer_is_debug_only(catalogue, client, settings, tmp_path):
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.DEBUG = False
+    assert client.get("/dev/mail/").status_code == 404
+    report = submit_report()
+    row = OutboundEmail.objects.get()
+    assert deliver_outbound_email(row.pk).outcome == SENT
+    settings.DEBUG = True
+    listing = client.get("/dev/mail/")
+    assert listing.status_code == 200
+    name = next(tmp_path.glob("*.log")).name
+    assert name in listing.content.decode()
+    page = client.get(f"/dev/mail/{name}/")
+    assert report.tracking_code in page.content.decode()
+    assert client.get("/dev/mail/nothing.log/").status_code == 404
