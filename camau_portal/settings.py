@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: the refusal page is translated and shows who is signed in.
+    "camau_portal.request_text.UnusableInputMiddleware",
 ]
 
 ROOT_URLCONF = "camau_portal.urls"

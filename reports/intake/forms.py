@@ -1,5 +1,10 @@
+import unicodedata
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from reports.tracking import normalise_tracking_code
 from services.models import Category, Commune
@@ -13,6 +18,46 @@ def grouped_category_choices(categories) -> list:
     return [("", _("Choose what the problem is")), *groups.items()]
 
 
+# Characters that take no room on screen: spaces, controls, formatting marks (zero-width
+# spaces and joiners, direction marks) and the "filler" letters that draw nothing.
+_BLANK_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf", "Cn", "Co", "Cs", "Mn", "Me"}
+_BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+
+
+def visible_length(text: str) -> int:
+    """How many characters of ``text`` a reader actually sees."""
+    return sum(
+        1
+        for char in text
+        if unicodedata.category(char) not in _BLANK_CATEGORIES and char not in _BLANK_LETTERS
+    )
+
+
+@deconstructible
+class VisibleTextValidator:
+    """Refuses text that looks blank (only spaces, zero-width or invisible characters) or
+    shows fewer than ``minimum`` characters."""
+
+    def __init__(self, minimum: int):
+        self.minimum = minimum
+
+    def __call__(self, value: str):
+        if visible_length(value) < self.minimum:
+            raise ValidationError(
+                ngettext_lazy(
+                    "This looks blank: write at least %(minimum)d character that can be seen.",
+                    "This looks blank or too short: write at least %(minimum)d characters "
+                    "that can be seen.",
+                    "minimum",
+                ),
+                code="blank_looking",
+                params={"minimum": self.minimum},
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, VisibleTextValidator) and other.minimum == self.minimum
+
+
 class ReportForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("What is the problem?"), queryset=Category.objects.filter(is_active=True)
@@ -21,6 +66,7 @@ class ReportForm(forms.Form):
         label=_("Short title"),
         max_length=120,
         min_length=5,
+        validators=[VisibleTextValidator(3)],
         widget=forms.TextInput(
             attrs={"placeholder": _("e.g. Deep pothole in front of the market")}
         ),
@@ -29,6 +75,7 @@ class ReportForm(forms.Form):
         label=_("Description"),
         min_length=10,
         max_length=4000,
+        validators=[VisibleTextValidator(5)],
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What you see, since when, and how it affects people."),
     )

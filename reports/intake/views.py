@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from camau_portal.client import client_address
+from camau_portal.request_text import is_usable_text
 from reports.intake import selectors as intake_selectors
 from reports.intake.actions import report_submit
 from reports.intake.forms import ReportForm
@@ -35,12 +36,13 @@ def _stage_uploads(request) -> tuple[list, list[str], tuple | None]:
     position of the first photo that carried one (to suggest the pin).
     """
     staged_by = session_key(request)
-    for key in request.POST.getlist("remove_photo"):
-        staged_photo_discard(key=key, staged_by=staged_by)
-    photos = intake_selectors.staged_photos(
-        keys=request.POST.getlist("photo_keys"), staged_by=staged_by
-    )
     errors, gps = [], None
+    removed, kept = _photo_keys(request, "remove_photo"), _photo_keys(request, "photo_keys")
+    if removed is None or kept is None:
+        errors.append(_("A photo kept from your last attempt could not be read; add it again."))
+    for key in removed or ():
+        staged_photo_discard(key=key, staged_by=staged_by)
+    photos = intake_selectors.staged_photos(keys=kept or [], staged_by=staged_by)
     for upload in request.FILES.getlist("photos"):
         if len(photos) >= settings.PHOTOS_PER_REPORT:
             errors.append(
@@ -50,13 +52,19 @@ def _stage_uploads(request) -> tuple[list, list[str], tuple | None]:
             continue
         try:
             staged = photo_stage(upload=upload, staged_by=staged_by, position=len(photos))
-        except ValidationError as error:
-            errors.extend(f"{upload.name}: {message}" for message in error.messages)
+        except ValidationError as error:  # the message names the file
+            errors.extend(error.messages)
             continue
         photos.append(staged.photo)
         if gps is None and staged.gps is not None:
             gps = staged.gps
     return photos, errors, gps
+
+
+def _photo_keys(request, name: str) -> list[str] | None:
+    """The photo keys the form sent back in ``name``; None when one cannot be a key at all."""
+    keys = request.POST.getlist(name)
+    return keys if all(is_usable_text(key) for key in keys) else None
 
 
 @require_http_methods(["GET", "POST"])

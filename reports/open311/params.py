@@ -1,7 +1,14 @@
-"""Query parameters of GET requests and GET servicerequestupdates."""
+"""Parameters clients send: the query of GET requests and GET servicerequestupdates, and the
+numbers of POST requests. Anything a client can send is either read or refused here with a
+``ParameterError`` (a 400 in the API's error format): never infinite or out-of-range numbers,
+never impossible dates.
+
+Messages stay in English, like the rest of the API's error descriptions: clients are programs.
+"""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,6 +22,10 @@ DEFAULT_WINDOW = timedelta(days=90)
 MAX_WINDOW = timedelta(days=90)
 DEFAULT_LIMIT = 1000
 MAX_PAGE_SIZE = 1000
+# Far past any real archive, and keeps the row offset well inside a 64-bit integer.
+MAX_PAGE = 100_000
+# Dates outside these years are typing mistakes; they also keep window arithmetic in range.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 _W3C_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$")
 
 
@@ -32,14 +43,16 @@ def parse_w3c(name: str, raw: str | None) -> datetime | None:
         raise ParameterError(
             f"{name} must be a W3C datetime with a time zone, e.g. 2026-01-05T08:00:00+07:00"
         )
-    if "T" not in raw:
-        raw += "T00:00:00"
-        moment = parse_datetime(raw)
-        return timezone.make_aware(moment) if moment else None
-    moment = parse_datetime(raw)
+    date_only = "T" not in raw
+    try:
+        moment = parse_datetime(raw + "T00:00:00" if date_only else raw)
+    except ValueError:  # well formed, but no such day or time ("2026-02-30")
+        moment = None
     if moment is None:
-        raise ParameterError(f"{name} is not a valid datetime")
-    return moment
+        raise ParameterError(f"{name} is not a real date and time")
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise ParameterError(f"{name} must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return timezone.make_aware(moment) if date_only else moment
 
 
 def parse_list(raw: str | None) -> list[str]:
@@ -51,7 +64,7 @@ def parse_positive(name: str, raw: str | None, *, default: int, maximum: int | N
         return default
     try:
         value = int(raw)
-    except ValueError:
+    except ValueError:  # also digits past Python's limit for int()
         raise ParameterError(f"{name} must be a whole number") from None
     if value < 1:
         raise ParameterError(f"{name} must be at least 1")
@@ -96,9 +109,22 @@ class Paging:
         return (self.page - 1) * self.page_size
 
 
+def parse_coordinate(name: str, raw: str | None, *, limit: float) -> float | None:
+    """A latitude (``limit`` 90) or longitude (180) in degrees; None when not given."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ParameterError(f"{name} must be a number") from None
+    if not math.isfinite(value) or not -limit <= value <= limit:
+        raise ParameterError(f"{name} must be a number between -{limit:g} and {limit:g}")
+    return value
+
+
 def paging(get) -> Paging:
     return Paging(
-        page=parse_positive("page", get.get("page"), default=1),
+        page=parse_positive("page", get.get("page"), default=1, maximum=MAX_PAGE),
         page_size=parse_positive(
             "page_size", get.get("page_size"), default=DEFAULT_LIMIT, maximum=MAX_PAGE_SIZE
         ),

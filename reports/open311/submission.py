@@ -13,6 +13,7 @@ from reports.intake.actions import report_submit
 from reports.intake.forms import ReportForm
 from reports.intake.photos import photo_stage
 from reports.models import Report
+from reports.open311 import params
 from reports.open311.attributes import clean_attribute_answers
 from reports.open311.auth import authenticate, within_rate_limit
 from reports.open311.media import MediaError, fetch_media
@@ -64,15 +65,6 @@ def _attribute_answers(post) -> dict[str, list[str]]:
         if match:
             answers.setdefault(match["code"], []).extend(post.getlist(key))
     return answers
-
-
-def _float(name: str, raw: str | None) -> float | None:
-    if raw in (None, ""):
-        return None
-    try:
-        return float(raw)
-    except ValueError:
-        raise SubmissionError(400, f"{name} must be a number") from None
 
 
 def commune_from_address(address: str) -> Commune | None:
@@ -132,7 +124,11 @@ def submit_request(request) -> Report:
     if category is None:
         raise SubmissionError(404, f"service_code {code} not found")
 
-    latitude, longitude = _float("lat", post.get("lat")), _float("long", post.get("long"))
+    try:
+        latitude = params.parse_coordinate("lat", post.get("lat"), limit=90)
+        longitude = params.parse_coordinate("long", post.get("long"), limit=180)
+    except params.ParameterError as error:
+        raise SubmissionError(400, str(error)) from None
     address = post.get("address_string", "").strip()
     if latitude is None and longitude is None and not address:
         raise SubmissionError(400, "a location is required: lat and long, or address_string")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import datetime
 
@@ -16,6 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_cookie
 
+from reports.csv_export import csv_lines, csv_response
 from reports.models import Photo, Report
 from reports.public import listing
 from reports.public.filters import PublicReportFilter
@@ -149,29 +149,21 @@ def _public_url(request, code: str) -> str:
     return request.build_absolute_uri(Report(tracking_code=code).get_absolute_url())
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @require_GET
 def export_csv(request):
     filterset = _filterset(request)
     names = [name for name, _lookup in listing.EXPORT_FIELDS]
-    writer = csv.writer(_Echo())
-
-    def rows():
-        # A byte-order mark so spreadsheet programs read Vietnamese text as UTF-8.
-        yield "\ufeff" + writer.writerow([*names, "status_group", "url"])
-        for row in listing.export_rows(filterset.qs):
-            values = [_export_value(row[name]) for name in names]
-            yield writer.writerow(
-                [*values, status_group(row["status"]), _public_url(request, row["tracking_code"])]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename("csv")}"'
-    return response
+    rows = (
+        [
+            *(_export_value(row[name]) for name in names),
+            status_group(row["status"]),
+            _public_url(request, row["tracking_code"]),
+        ]
+        for row in listing.export_rows(filterset.qs)
+    )
+    return csv_response(
+        csv_lines([*names, "status_group", "url"], rows), filename=_export_filename("csv")
+    )
 
 
 @require_GET

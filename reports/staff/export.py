@@ -2,35 +2,27 @@
 
 Reporter contact details are included only where the user's role may see them (intake
 always, the handling agency when the reporter allowed contact, never leaders); other rows
-get empty cells. Cells that a spreadsheet would run as a formula are neutralised.
+get empty cells. Cells are made safe for spreadsheets by ``reports.csv_export``.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reports.csv_export import csv_lines
 from reports.pagination import iterate_in_chunks
 from reports.permissions import StaffAccess
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _cell(value) -> str:
+def _cell(value):
     if value is None:
         return ""
     if hasattr(value, "astimezone"):
         return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return value if isinstance(value, int | float) else str(value)
 
 
 def _columns(with_reporter: bool):
@@ -70,17 +62,17 @@ def may_export_reporters(access: StaffAccess) -> bool:
 
 
 def export_rows(queryset, *, access: StaffAccess, sort: str) -> Iterator[str]:
-    """CSV lines (UTF-8 with a byte-order mark, so spreadsheets read Vietnamese)."""
+    """CSV lines, one report a line (see ``reports.csv_export``)."""
     with_reporter = may_export_reporters(access)
     columns = _columns(with_reporter)
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([str(title) for title, _value, _personal in columns])
     queryset = queryset.select_related("category", "commune", "department", "assigned_to")
-    for report in iterate_in_chunks(queryset, sort=sort):
-        show_reporter = access.may_see_reporter(report)
-        yield writer.writerow(
-            [
+
+    def rows():
+        for report in iterate_in_chunks(queryset, sort=sort):
+            show_reporter = access.may_see_reporter(report)
+            yield [
                 "" if personal and not show_reporter else _cell(value(report))
                 for _title, value, personal in columns
             ]
-        )
+
+    yield from csv_lines([title for title, _value, _personal in columns], rows())

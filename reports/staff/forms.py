@@ -192,7 +192,13 @@ class BulkActionForm(forms.Form):
         self.fields["codes"].choices = [(code, code) for code in codes]
 
     def clean_codes(self):
-        codes = self.cleaned_data["codes"]
+        # Only real tracking codes reach the database, whatever the browser sent.
+        codes = [normalise_tracking_code(code) for code in self.cleaned_data["codes"]]
+        if None in codes:
+            raise forms.ValidationError(
+                _("Only tracking codes can be selected, like CM-4K7P-X9QD."), code="not_a_code"
+            )
+        codes = list(dict.fromkeys(codes))
         if len(codes) > self.MAX_REPORTS:
             raise forms.ValidationError(
                 _("Select at most %(count)d reports."), params={"count": self.MAX_REPORTS}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from reports.csv_export import csv_response
 from reports.handling.actions import reports_bulk_accept, reports_bulk_assign
 from reports.pagination import DEFAULT_SORT, SORTS, keyset_page
 from reports.permissions import staff_required, visible_reports_for
@@ -131,10 +131,10 @@ def report_list(request):
 def report_export(request):
     _ctx, _queues, queue, _visible, _filterset, reports, sort = _filtered(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(
-        export_rows(reports, access=request.staff, sort=sort), content_type="text/csv"
+    response = csv_response(
+        export_rows(reports, access=request.staff, sort=sort),
+        filename=f"reports-{queue.key}-{stamp}.csv",
     )
-    response["Content-Disposition"] = f'attachment; filename="reports-{queue.key}-{stamp}.csv"'
     response["Cache-Control"] = "no-store"
     return response
 

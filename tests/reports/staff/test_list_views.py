@@ -277,7 +277,7 @@ def test_workbench_query_count_does_not_grow_with_the_timeline(
 
 def _export(client, **params):
     response = client.get(reverse("staff:export"), params)
-    assert response.status_code == 200 and response["Content-Type"] == "text/csv"
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
 
