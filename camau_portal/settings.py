@@ -281,6 +281,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 PROVINCE_BBOX = (8.50, 104.70, 9.70, 105.90)  # south, west, north, east
 
 REPORT_SUBMIT_RATE = env.str("REPORT_SUBMIT_RATE", default="5/10m")
+# "Me too" requests one client may send: each may email a confirmation link.
+REPORT_FOLLOW_RATE = env.str("REPORT_FOLLOW_RATE", default="10/h")
 # The request header (e.g. HTTP_X_REAL_IP) a trusted proxy sets to the client's address.
 TRUSTED_PROXY_HEADER = env.str("DJANGO_TRUSTED_PROXY_HEADER", default="")
 

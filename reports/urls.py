@@ -28,6 +28,7 @@ urlpatterns = [
     path("reports/<code:code>/submitted/", citizen.report_submitted, name="submitted"),
     path("reports/<code:code>/p/<str:token>/", report_views.report_private, name="private"),
     path("reports/<code:code>/follow/", report_views.report_follow_view, name="follow"),
+    path("follow/confirm/<str:token>/", email.follow_confirm, name="follow_confirm"),
     path("reports/<code:code>/p/<str:token>/info/", reporter.provide_info, name="provide_info"),
     path("reports/<code:code>/p/<str:token>/rate/", reporter.rate, name="rate"),
     path("track/", report_views.track, name="track"),

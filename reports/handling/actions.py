@@ -313,10 +313,11 @@ def _move_followers(duplicate: Report, original: Report) -> int:
                 "user": follower.user,
                 "language": follower.language,
                 "is_subscribed": follower.is_subscribed,
+                "confirmed_at": follower.confirmed_at,
                 "is_reporter": False,
             },
         )
-        added += created
+        added += created and follower.confirmed_at is not None
         if not follower.is_reporter:
             leaving.append(follower.pk)
     if leaving:

@@ -1,4 +1,4 @@
-"""Submitting a report and following one."""
+"""Submitting a report."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -169,26 +168,3 @@ def _save_with_unique_code(report: Report, attempts: int = 5) -> None:
                 raise
             report.tracking_code = new_tracking_code()
             report.pk = None
-
-
-@transaction.atomic
-def report_follow(*, report: Report, email: str, language: str, acting_user=None) -> Follower:
-    """Adds a "me too" follower to a public report; following twice changes nothing."""
-    email = email.strip().lower()
-    user = acting_user if acting_user is not None and acting_user.is_authenticated else None
-    follower, created = Follower.objects.get_or_create(
-        report=report, email=email, defaults={"user": user, "language": language}
-    )
-    if created:
-        Report.objects.filter(pk=report.pk).update(follower_count=F("follower_count") + 1)
-        ReportEvent.objects.create(
-            report=report,
-            kind=ReportEvent.Kind.FOLLOWED,
-            actor=user,
-            created_at=timezone.now(),
-            is_public=False,
-        )
-    elif not follower.is_subscribed:
-        follower.is_subscribed = True
-        follower.save(update_fields=["is_subscribed"])
-    return follower

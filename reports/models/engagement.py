@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,6 +33,10 @@ class Follower(models.Model):
     )
     is_reporter = models.BooleanField(_("is the reporter"), default=False)
     is_subscribed = models.BooleanField(_("receives emails"), default=True)
+    # Empty while a "me too" follower has not opened the confirmation link: nobody can sign
+    # up someone else's address. The reporter and a verified account's own address are
+    # confirmed when they are added.
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, default=timezone.now)
     unsubscribe_token = models.CharField(
         max_length=40, unique=True, default=new_unsubscribe_token, editable=False
     )

@@ -11,8 +11,9 @@ Who hears about what:
 * followers ("me too"): every public event except those two;
 * staff: reminders, escalations and alerts of ``reports.deadlines.reminders``, and the daily digest.
 
-Nobody who unsubscribed from a report gets its emails. Emails to anyone but the reporter never
-carry the reporter's name, email, phone or private link.
+Nobody who unsubscribed from a report, or has not confirmed following it, gets its emails.
+Emails to anyone but the reporter never carry the reporter's name, email, phone or private
+link.
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ def queue_event_emails(event: ReportEvent) -> list[OutboundEmail]:
         return []
     if event.kind in WHEN_PUBLIC_KINDS and not event.is_public:
         return []
-    followers = Follower.objects.filter(report_id=event.report_id, is_subscribed=True)
+    followers = Follower.objects.filter(
+        report_id=event.report_id, is_subscribed=True, confirmed_at__isnull=False
+    )
     if event.kind in REPORTER_ONLY_KINDS:
         followers = followers.filter(is_reporter=True)
     recipients = [

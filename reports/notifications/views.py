@@ -1,15 +1,39 @@
-"""Pages behind links in emails: the one-click unsubscribe."""
+"""Pages behind links in emails: confirming a follow, the one-click unsubscribe."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from reports.models import Follower
-from reports.notifications.subscriptions import follower_set_subscription
+from reports.notifications.subscriptions import (
+    follower_confirm,
+    follower_for_confirm_token,
+    follower_set_subscription,
+)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def follow_confirm(request, token: str):
+    """GET asks to confirm (link scanners must not follow for anyone); POST confirms."""
+    follower = follower_for_confirm_token(token)
+    if follower is None:
+        return render(request, "reports/follow_confirm.html", {"invalid": True}, status=404)
+    if request.method == "GET":
+        return render(
+            request,
+            "reports/follow_confirm.html",
+            {"follower": follower, "report": follower.report},
+        )
+    follower_confirm(follower=follower, acting_user=request.user)
+    messages.success(request, _("Thank you. We will email you when this report changes."))
+    return redirect(follower.report)
 
 
 # The token in the path is the credential, and mail clients that implement RFC 8058 POST

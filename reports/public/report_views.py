@@ -11,12 +11,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reports.intake.actions import report_follow
+from camau_portal.client import client_address
 from reports.intake.forms import FollowForm, TrackForm
 from reports.models import Report, ReportEvent
+from reports.notifications.subscriptions import report_follow_request
 from reports.permissions import staff_access
 from reports.private_link import private_report_url, private_token_valid
 from reports.public import selectors
+from reports.ratelimit import Rate, consume
 
 SUBMITTED_SESSION_KEY = "submitted_reports"
 
@@ -80,18 +82,41 @@ def report_follow_view(request, code: str):
     if not data["email"] and request.user.is_authenticated:
         data["email"] = request.user.email
     form = FollowForm(data)
+    status = 400
     if form.is_valid():
-        report_follow(
-            report=report,
-            email=form.cleaned_data["email"],
-            language=get_language() or settings.LANGUAGE_CODE,
-            acting_user=request.user,
+        rate = Rate.parse(settings.REPORT_FOLLOW_RATE)
+        if consume(scope="report-follow", identity=client_address(request), rate=rate):
+            follower = report_follow_request(
+                report=report,
+                email=form.cleaned_data["email"],
+                language=get_language() or settings.LANGUAGE_CODE,
+                acting_user=request.user,
+            )
+            if follower.confirmed_at is not None and follower.is_subscribed:
+                messages.success(
+                    request, _("Thank you. We will email you when this report changes.")
+                )
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "We have sent a link to %(email)s. Open it to start receiving emails "
+                        "about this report."
+                    )
+                    % {"email": follower.email},
+                )
+            return redirect(report)
+        form.add_error(
+            None,
+            _(
+                "You have asked to follow reports several times in a short while. "
+                "Please wait a while and try again."
+            ),
         )
-        messages.success(request, _("Thank you. We will email you when this report changes."))
-        return redirect(report)
+        status = 429
     context = _detail_context(report, private=False, staff=False)
     context["follow_form"] = form
-    return render(request, "reports/detail.html", context, status=400)
+    return render(request, "reports/detail.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -83,11 +83,13 @@ def test_private_token_is_bound_to_one_code(catalogue):
 
 
 def test_following_twice_counts_once(catalogue):
-    from reports.intake.actions import report_follow
+    from reports.notifications.subscriptions import follower_confirm, report_follow_request
 
     report = submit_report()
-    report_follow(report=report, email="an@example.vn", language="en")
-    report_follow(report=report, email="AN@example.vn", language="en")
+    follower = report_follow_request(report=report, email="an@example.vn", language="en")
+    follower_confirm(follower=follower)
+    report_follow_request(report=report, email="AN@example.vn", language="en")
+    follower_confirm(follower=follower)
     report.refresh_from_db()
     assert report.follower_count == 2
     assert report.followers.filter(email="an@example.vn").count() == 1

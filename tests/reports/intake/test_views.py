@@ -146,7 +146,7 @@ def test_nearby_open_reports_are_offered_before_submitting(client, form_data):
     assert Report.objects.count() == 2
 
 
-def test_follow_this_one_instead(client, form_data):
+def test_follow_this_one_instead(client, form_data, django_capture_on_commit_callbacks):
     category = Category.objects.get(pk=form_data["category"])
     existing = publish(
         submit_report(
@@ -155,11 +155,14 @@ def test_follow_this_one_instead(client, form_data):
             longitude=float(form_data["longitude"]),
         )
     )
-    response = client.post(reverse("reports:follow", args=[existing.tracking_code]), form_data)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:follow", args=[existing.tracking_code]), form_data)
     assert response.status_code == 302
     existing.refresh_from_db()
-    assert existing.follower_count == 2
-    assert existing.followers.filter(email="cuong@example.vn").exists()
+    assert existing.follower_count == 1  # counted once the address is confirmed
+    assert existing.followers.filter(email="cuong@example.vn", confirmed_at=None).exists()
+    assert [message.to for message in mail.outbox] == [["cuong@example.vn"]]
 
 
 def test_rate_limit_keeps_the_input(client, form_data, settings):
