@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from kombu import Exchange, Queue
 
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last: the refusal page is translated and shows who is signed in.
     "camau_portal.request_text.UnusableInputMiddleware",
@@ -285,6 +287,31 @@ REPORT_SUBMIT_RATE = env.str("REPORT_SUBMIT_RATE", default="5/10m")
 REPORT_FOLLOW_RATE = env.str("REPORT_FOLLOW_RATE", default="10/h")
 # The request header (e.g. HTTP_X_REAL_IP) a trusted proxy sets to the client's address.
 TRUSTED_PROXY_HEADER = env.str("DJANGO_TRUSTED_PROXY_HEADER", default="")
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, no
+# inline script or style anywhere; map tiles from OpenStreetMap; photos from our storage (add
+# its origin, e.g. the object storage's, to CSP_PHOTO_SOURCES). Bootstrap's icons are data:
+# URIs and photo previews before upload are blob: URLs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [
+            SELF,
+            "data:",
+            "blob:",
+            "https://tile.openstreetmap.org",
+            *env.list("CSP_PHOTO_SOURCES", default=[]),
+        ],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -4,6 +4,7 @@ import email
 from email import policy
 from pathlib import Path
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
@@ -39,6 +40,8 @@ def _summary(message, index: int) -> dict:
     }
 
 
+# The emails shown in the frame carry their own inline styles (as email HTML must); no script.
+@csp_update({"style-src": ["'unsafe-inline'"]})
 @never_cache
 @require_GET
 def dev_mail(request, name: str | None = None):

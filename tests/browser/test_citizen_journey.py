@@ -37,15 +37,15 @@ def test_file_a_report_with_photo_and_map_click_then_track_it(
     assert page.locator("#coords-manual").is_hidden()
     map_box = page.locator("#report-map").bounding_box()
     page.mouse.click(map_box["x"] + map_box["width"] / 2, map_box["y"] + map_box["height"] / 2)
-    page.wait_for_function("document.getElementById('id_latitude').value !== ''")
-    page.wait_for_function("document.getElementById('id_commune').value !== ''")
+    page.wait_for_function("() => document.getElementById('id_latitude').value !== ''")
+    page.wait_for_function("() => document.getElementById('id_commune').value !== ''")
     assert page.locator("#commune-suggestion").inner_text().strip() != ""
 
     page.set_input_files("#id_photos", str(jpeg_with_gps(tmp_path)))
     # The photo's location is offered; taking it moves the pin there.
     page.locator("#use-photo-gps").click()
     page.wait_for_function(
-        "Math.abs(parseFloat(document.getElementById('id_latitude').value) - 9.1769) < 0.001"
+        "() => Math.abs(parseFloat(document.getElementById('id_latitude').value) - 9.1769) < 0.001"
     )
     page.fill("#id_reporter_name", "Trần Thị Bình")
     page.fill("#id_reporter_email", "binh@example.vn")

@@ -18,7 +18,7 @@ def test_map_draws_points_opens_a_summary_and_groups_a_crowded_box(
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/map/")
     page.wait_for_selector(".leaflet-marker-icon .map-dot-open, .map-cell")
-    page.wait_for_function("document.getElementById('map-status').textContent.includes('3')")
+    page.wait_for_function("() => document.getElementById('map-status').textContent.includes('3')")
 
     # Each report is drawn in its status colour; a click opens its summary.
     for group in ("open", "fixed", "closed"):
