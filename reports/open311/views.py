@@ -3,11 +3,14 @@ shapes in ``serializers``, writes through ``reports.actions``."""
 
 from __future__ import annotations
 
+import functools
+import json
 from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
@@ -24,6 +27,25 @@ SPECIFICATION_URL = "http://wiki.open311.org/GeoReport_v2"
 API_CHANGESET = datetime.fromisoformat("2026-11-23T00:00:00+07:00")
 STATUS_FILTERS = {"open": OPEN_STATUSES, "closed": FIXED_STATUSES | CLOSED_STATUSES}
 MAX_IDS_PER_LOOKUP = 100
+# The OpenAPI 3 description of this API, written by hand next to the design documents.
+OPENAPI_PATH = settings.BASE_DIR / "docs" / "open311.openapi.json"
+
+
+@functools.cache
+def _openapi_document() -> dict:
+    return json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
+
+
+@require_GET
+def openapi(request):
+    response = JsonResponse(_openapi_document(), json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def not_found(request):
+    fmt = "xml" if request.path.endswith(".xml") else "json"
+    return render_errors(fmt, 404, f"{request.path} is not part of this API")
 
 
 @require_GET
@@ -35,6 +57,7 @@ def discovery(request, fmt):
         {
             "changeset": changeset,
             "contact": settings.OPEN311_CONTACT,
+            "api_description": request.build_absolute_uri(reverse("open311:openapi")),
             "key_service": _(
                 "API keys for creating reports are issued by the Cà Mau Intelligent "
                 "Operations Centre; write to the contact address."
