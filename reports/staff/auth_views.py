@@ -13,17 +13,28 @@ from django.views.decorators.http import require_POST
 
 from accounts.lockout import is_locked_out
 from camau_portal.client import client_address
+from camau_portal.request_text import is_usable_text
 from reports.permissions import staff_access
 from reports.staff.forms import StaffLoginForm
 
 
-def _next_url(request) -> str:
+def local_next_url(request, *, default: str) -> str:
+    """Where to go back to: the "next" the form or link carries when it is a path on this
+    site (never another site, never a view name, never unusable text), else ``default``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target.startswith("/")
+        and is_usable_text(target)
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
-    return reverse("staff:reports")
+    return default
+
+
+def _next_url(request) -> str:
+    return local_next_url(request, default=reverse("staff:reports"))
 
 
 @sensitive_post_parameters("password")

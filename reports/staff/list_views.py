@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +15,7 @@ from reports.csv_export import csv_response
 from reports.handling.actions import reports_bulk_accept, reports_bulk_assign
 from reports.pagination import DEFAULT_SORT, SORTS, keyset_page
 from reports.permissions import staff_required, visible_reports_for
+from reports.staff.auth_views import local_next_url
 from reports.staff.export import export_rows
 from reports.staff.filters import StaffReportFilter, assignable_staff
 from reports.staff.forms import BulkActionForm
@@ -143,10 +145,7 @@ def report_export(request):
 @staff_required
 def report_bulk(request):
     access = request.staff
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = ""
-    back = redirect(target or "staff:reports")
+    back = HttpResponseRedirect(local_next_url(request, default=reverse("staff:reports")))
     if access.is_read_only:
         messages.error(request, _("Your role cannot change reports."))
         return back

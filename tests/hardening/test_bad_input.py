@@ -240,6 +240,23 @@ def test_bulk_codes_that_are_not_tracking_codes_are_refused(client, staff):  # n
     assert "Chỉ chọn được mã theo dõi" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "next_url", ["-31249171015179", "staff:reports", "/staff/\x00", "//evil.example/"]
+)
+def test_a_next_that_is_not_a_local_path_goes_back_to_the_list(
+    client,
+    staff,  # noqa: F811
+    next_url,
+):
+    client.force_login(staff.intake)
+    response = client.post(reverse("staff:bulk"), {"action": "accept", "next": next_url})
+    assert response.status_code == 302 and response["Location"] == reverse("staff:reports")
+    response = client.get(
+        reverse("staff:login"), {"next": next_url} if "\x00" not in next_url else {}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("staff:reports")
+
+
 # --- CSV exports -------------------------------------------------------------------------
 
 
