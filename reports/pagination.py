@@ -94,6 +94,8 @@ def keyset_page(queryset: QuerySet, *, sort: str, size: int, cursor: str | None 
     """One page of ``queryset`` in the order ``sort`` (a key of SORTS): one query."""
     order = SORTS.get(sort) or SORTS[DEFAULT_SORT]
     position = decode_cursor(cursor)
+    if position is not None and position[1] is None and not order.nullable:
+        position = None  # a cursor made for another order (or by hand): start again
     backwards = position is not None and position[0] == "p"
     if position is not None:
         queryset = queryset.filter(_beyond(order, position[1], position[2], backwards=backwards))

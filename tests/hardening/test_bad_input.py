@@ -61,6 +61,16 @@ def test_nul_in_the_staff_list_cursor(client, staff):  # noqa: F811
         assert client.get(f"/staff/?{query}").status_code == 400
 
 
+@pytest.mark.parametrize("sort", ["newest", "oldest", "updated", "deadline"])
+def test_a_hand_made_staff_cursor_gives_the_first_page(client, staff, sort):  # noqa: F811
+    from reports.pagination import encode_cursor
+
+    client.force_login(staff.intake)
+    for cursor in (encode_cursor("n", None, 10**30), encode_cursor("p", None, -5), "n" + "A" * 50):
+        response = client.get("/staff/", {"queue": "all", "sort": sort, "cursor": cursor})
+        assert response.status_code == 200
+
+
 @pytest.mark.parametrize(
     "query",
     ["service_code=%00", "service_request_id=%00", "status=open%00"],
