@@ -2,19 +2,19 @@
 
 No person types either. PostgreSQL cannot store a NUL in text and UTF-8 cannot encode a lone
 surrogate, so letting one reach a query or a template ends in a server error. Addresses and
-query strings are checked here for every page before any view reads them; form fields are
-checked by their form (``validate_usable_text``), so a form with a bad value comes back with
-everything else the person typed still in it.
+query strings are checked here for every page before any view reads them. Form fields are
+checked by their form (Django's text fields refuse NUL; values read without a form use
+``is_usable_text``), so a form with a bad value comes back with everything else the person
+typed still in it. Lone surrogates cannot arrive in a body: Django decodes it as UTF-8,
+replacing what is not.
 """
 
 from __future__ import annotations
 
 import re
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 _UNUSABLE = re.compile("[\x00\ud800-\udfff]")
 # The Open311 API answers in its own error format (reports.open311.formats), not with a page.
@@ -23,19 +23,6 @@ OPEN311_PREFIX = "/open311/"
 
 def is_usable_text(text: str) -> bool:
     return not _UNUSABLE.search(text)
-
-
-def validate_usable_text(value) -> None:
-    """A form validator: one message for a NUL byte or a broken character."""
-    values = value if isinstance(value, list | tuple) else [value]
-    if any(isinstance(item, str) and not is_usable_text(item) for item in values):
-        raise ValidationError(UNUSABLE_MESSAGE, code="unusable_characters")
-
-
-UNUSABLE_MESSAGE = gettext_lazy(
-    "This contains a character that cannot be used (a NUL byte or a broken character). "
-    "Remove it and try again."
-)
 
 
 def _query_is_usable(query) -> bool:

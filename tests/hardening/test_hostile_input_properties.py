@@ -16,6 +16,7 @@ session, each stored file its row and each row its file).
 
 from __future__ import annotations
 
+import copy
 import importlib
 import pkgutil
 import re
@@ -172,7 +173,9 @@ def form_parameter_names() -> set[str]:
         if filterset.__module__.split(".")[0] not in PROJECT_PACKAGES:
             continue
         for name, filter_ in filterset.base_filters.items():
-            names.update(_field_names(name, filter_.field))
+            # A copy: a filter caches its form field, and the class's filters must stay as
+            # they are for the filter sets made from them later.
+            names.update(_field_names(name, copy.deepcopy(filter_).field))
     return names
 
 
