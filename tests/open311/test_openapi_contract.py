@@ -70,46 +70,48 @@ def test_the_api_answers_as_its_openapi_description_says(live_server, api_key, r
         "getRequest",
         "listRequestUpdates",
     }
-    session = requests.Session()
-    for operation in operations:
-        takes_input = any(
-            len(inputs) for inputs in (operation.path_parameters, operation.query, operation.body)
-        )
-        modes = [GenerationMode.POSITIVE] + ([GenerationMode.NEGATIVE] if takes_input else [])
-        for mode in modes:
-            _check(operation, mode, base_url=base_url, session=session, api_key=api_key)
+    # Closed at the end, so the live server lets go of its database connection.
+    with requests.Session() as session:
+        for operation in operations:
+            takes_input = any(
+                len(inputs)
+                for inputs in (operation.path_parameters, operation.query, operation.body)
+            )
+            modes = [GenerationMode.POSITIVE] + ([GenerationMode.NEGATIVE] if takes_input else [])
+            for mode in modes:
+                _check(operation, mode, base_url=base_url, session=session, api_key=api_key)
 
-    # Random codes rarely name a real report or a place in the province: these do.
-    by_id = {operation.definition.raw["operationId"]: operation for operation in operations}
-    for report in reports:
+        # Random codes rarely name a real report or a place in the province: these do.
+        by_id = {operation.definition.raw["operationId"]: operation for operation in operations}
+        for report in reports:
+            _check(
+                by_id["getRequest"],
+                GenerationMode.POSITIVE,
+                base_url=base_url,
+                session=session,
+                api_key=api_key,
+                overrides={"path_parameters": {"service_request_id": report.tracking_code}},
+                expected=200,
+            )
+        commune = reports[0].commune
         _check(
-            by_id["getRequest"],
+            by_id["createRequest"],
             GenerationMode.POSITIVE,
             base_url=base_url,
             session=session,
             api_key=api_key,
-            overrides={"path_parameters": {"service_request_id": report.tracking_code}},
-            expected=200,
+            overrides={
+                "body": {
+                    "api_key": api_key,
+                    "service_code": "ROAD_DAMAGE",
+                    "lat": str(commune.latitude),
+                    "long": str(commune.longitude),
+                    "description": "Ổ gà sâu khoảng 20 cm trước chợ, xe máy dễ té ngã.",
+                    "email": "api.reporter@example.vn",
+                }
+            },
+            expected=201,
         )
-    commune = reports[0].commune
-    _check(
-        by_id["createRequest"],
-        GenerationMode.POSITIVE,
-        base_url=base_url,
-        session=session,
-        api_key=api_key,
-        overrides={
-            "body": {
-                "api_key": api_key,
-                "service_code": "ROAD_DAMAGE",
-                "lat": str(commune.latitude),
-                "long": str(commune.longitude),
-                "description": "Ổ gà sâu khoảng 20 cm trước chợ, xe máy dễ té ngã.",
-                "email": "api.reporter@example.vn",
-            }
-        },
-        expected=201,
-    )
 
 
 def _check(operation, mode, *, base_url, session, api_key, overrides=None, expected=None):
