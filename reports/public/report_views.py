@@ -82,30 +82,10 @@ def report_follow_view(request, code: str):
     if not data["email"] and request.user.is_authenticated:
         data["email"] = request.user.email
     form = FollowForm(data)
-    status = 400
-    if form.is_valid():
-        rate = Rate.parse(settings.REPORT_FOLLOW_RATE)
-        if consume(scope="report-follow", identity=client_address(request), rate=rate):
-            follower = report_follow_request(
-                report=report,
-                email=form.cleaned_data["email"],
-                language=get_language() or settings.LANGUAGE_CODE,
-                acting_user=request.user,
-            )
-            if follower.confirmed_at is not None and follower.is_subscribed:
-                messages.success(
-                    request, _("Thank you. We will email you when this report changes.")
-                )
-            else:
-                messages.info(
-                    request,
-                    _(
-                        "We have sent a link to %(email)s. Open it to start receiving emails "
-                        "about this report."
-                    )
-                    % {"email": follower.email},
-                )
-            return redirect(report)
+    if not form.is_valid():
+        return _follow_form_again(request, report, form, status=400)
+    rate = Rate.parse(settings.REPORT_FOLLOW_RATE)
+    if not consume(scope="report-follow", identity=client_address(request), rate=rate):
         form.add_error(
             None,
             _(
@@ -113,7 +93,28 @@ def report_follow_view(request, code: str):
                 "Please wait a while and try again."
             ),
         )
-        status = 429
+        return _follow_form_again(request, report, form, status=429)
+    follower = report_follow_request(
+        report=report,
+        email=form.cleaned_data["email"],
+        language=get_language() or settings.LANGUAGE_CODE,
+        acting_user=request.user,
+    )
+    if follower.confirmed_at is not None and follower.is_subscribed:
+        messages.success(request, _("Thank you. We will email you when this report changes."))
+    else:
+        messages.info(
+            request,
+            _(
+                "We have sent a link to %(email)s. Open it to start receiving emails about "
+                "this report."
+            )
+            % {"email": follower.email},
+        )
+    return redirect(report)
+
+
+def _follow_form_again(request, report, form, *, status: int):
     context = _detail_context(report, private=False, staff=False)
     context["follow_form"] = form
     return render(request, "reports/detail.html", context, status=status)
