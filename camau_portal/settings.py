@@ -24,11 +24,12 @@ DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 IS_PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG = env("DJANGO_DEBUG") if "DJANGO_DEBUG" in env.ENVIRON else not IS_PRODUCTION
-# Development gets a fixed key so a fresh clone runs; production has no default and the
-# deployment check refuses to start without a real one.
+# Development gets a fixed key so a fresh clone runs; production has no default. Every process
+# refuses to start without a real key in production, and on this one with DEBUG off
+# (camau_portal.checks).
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop"
 SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY",
-    default="" if IS_PRODUCTION else "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop",
+    "DJANGO_SECRET_KEY", default="" if IS_PRODUCTION else DEVELOPMENT_SECRET_KEY
 )
 ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
