@@ -28,9 +28,7 @@ DEBUG = env("DJANGO_DEBUG") if "DJANGO_DEBUG" in env.ENVIRON else not IS_PRODUCT
 # refuses to start without a real key in production, and on this one with DEBUG off
 # (camau_portal.checks).
 DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop"
-SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY", default="" if IS_PRODUCTION else DEVELOPMENT_SECRET_KEY
-)
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="" if IS_PRODUCTION else DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -126,6 +124,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Photos in MEDIA_ROOT are served by the portal itself at MEDIA_URL when this is on: always in
+# development; in production only when asked, for a single server without a proxy that serves
+# MEDIA_ROOT (the README shows that proxy configuration). Object storage serves its own.
+PORTAL_SERVE_MEDIA = env.bool("PORTAL_SERVE_MEDIA", default=DEBUG)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

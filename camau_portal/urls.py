@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,9 +17,6 @@ urlpatterns = [
     # The developer's view of var/mail; answers 404 unless DEBUG.
     path("dev/mail/", email_views.dev_mail, name="dev_mail"),
     path("dev/mail/<str:name>/", email_views.dev_mail, name="dev_mail_file"),
+    # Photos in MEDIA_ROOT; answers 404 unless PORTAL_SERVE_MEDIA (on in development).
+    path("media/<path:path>", views.media, name="media"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
