@@ -4,6 +4,7 @@ import os
 import sys
 
 from celery import Celery
+from celery.beat import PersistentScheduler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "camau_portal.settings")
 
@@ -19,6 +20,15 @@ def ensure_filesystem_broker_dirs() -> None:
     if settings.CELERY_BROKER_URL.startswith("filesystem://"):
         for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             os.makedirs(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key], exist_ok=True)
+
+
+class PortalScheduler(PersistentScheduler):
+    """Beat's schedule file is in PORTAL_VAR_DIR, which a fresh checkout does not have yet:
+    without the folder, beat stopped at its first start."""
+
+    def setup_schedule(self):
+        os.makedirs(os.path.dirname(os.path.abspath(self.schedule_filename)), exist_ok=True)
+        super().setup_schedule()
 
 
 def started_by_celery_command() -> bool:

@@ -209,6 +209,7 @@ CELERY_TASK_ROUTES = {
     "reports.tasks.deadlines.*": {"queue": "default"},
 }
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "camau_portal.celery:PortalScheduler"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 DEADLINE_SCAN_INTERVAL_SECONDS = env.int("DEADLINE_SCAN_INTERVAL_SECONDS", default=300)
 # Outbox rows still pending this long after they were due are re-queued (their task never
