@@ -15,6 +15,8 @@ from django.conf import settings
 
 from tests.integration.harness import free_port
 
+pytestmark = pytest.mark.deploy
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 START_TIMEOUT = 60
@@ -55,7 +57,7 @@ def commands(tmp_path: Path) -> dict[str, list[str]]:
     return {
         "web": [
             str(BIN / "gunicorn"), "camau_portal.wsgi", "--workers", "1",
-            "--bind", f"127.0.0.1:{free_port()}",
+            "--bind", f"127.0.0.1:{free_port()}", "--no-control-socket",
         ],
         "worker": [str(BIN / "celery"), "-A", "camau_portal", "worker", "--loglevel", "INFO"],
         "beat": [

@@ -7,8 +7,11 @@ production."""
 import json
 import re
 
+import pytest
 from django.contrib.staticfiles.finders import get_finders
 from django.core.management import call_command
+
+pytestmark = pytest.mark.deploy
 
 # What settings.STORAGES uses with DJANGO_ENV=production.
 PRODUCTION_STATIC_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
