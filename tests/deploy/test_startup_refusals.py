@@ -96,8 +96,14 @@ def start(command: list[str], env_overrides: dict[str, str], tmp_path: Path):
     return process.returncode, output
 
 
-@pytest.mark.parametrize("configuration", CONFIGURATIONS)
-@pytest.mark.parametrize("process", ["web", "worker", "beat", "python -m celery worker"])
+@pytest.mark.parametrize(
+    ("process", "configuration"),
+    [
+        *((process, configuration) for process in ("web", "worker", "beat")
+          for configuration in CONFIGURATIONS),
+        ("python -m celery worker", "no Redis"),
+    ],
+)  # fmt: skip
 def test_misconfigured_process_exits_with_the_reason(process, configuration, tmp_path):
     env, reason = CONFIGURATIONS[configuration]
     returncode, output = start(commands(tmp_path)[process], env, tmp_path)
