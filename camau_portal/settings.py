@@ -24,12 +24,11 @@ DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 IS_PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG = env("DJANGO_DEBUG") if "DJANGO_DEBUG" in env.ENVIRON else not IS_PRODUCTION
-# Development gets a fixed key so a fresh clone runs; production has no default and the
-# deployment check refuses to start without a real one.
-SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY",
-    default="" if IS_PRODUCTION else "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop",
-)
+# Development gets a fixed key so a fresh clone runs; production has no default. Every process
+# refuses to start without a real key in production, and on this one with DEBUG off
+# (camau_portal.checks).
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop"
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="" if IS_PRODUCTION else DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -45,7 +44,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
-    "django_htmx",
     "camau_portal",
     "accounts",
     "services",
@@ -70,7 +68,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "camau_portal.urls"
@@ -134,6 +131,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Photos in MEDIA_ROOT are served by the portal itself at MEDIA_URL when this is on: always in
+# development; in production only when asked, for a single server without a proxy that serves
+# MEDIA_ROOT (the README shows that proxy configuration). Object storage serves its own.
+PORTAL_SERVE_MEDIA = env.bool("PORTAL_SERVE_MEDIA", default=DEBUG)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -215,6 +216,7 @@ CELERY_TASK_ROUTES = {
     "reports.deadlines.tasks.*": {"queue": "default"},
 }
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "camau_portal.celery:PortalScheduler"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 DEADLINE_SCAN_INTERVAL_SECONDS = env.int("DEADLINE_SCAN_INTERVAL_SECONDS", default=300)
 # Outbox rows still pending this long after they were due are re-queued (their task never

@@ -9,6 +9,8 @@ from pathlib import Path
 from .settings import *  # noqa: F403
 from .settings import STORAGES
 
+# Tests run with DEBUG off, where the development key is refused (camau_portal.checks).
+SECRET_KEY = "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-0123456789"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="camau-test-media-"))
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.views import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -57,3 +58,17 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
     )
+
+
+@require_GET
+def media(request, path):
+    """A photo from MEDIA_ROOT, for a server with no proxy in front that serves the folder.
+
+    Photo files are named by an unguessable key and never rewritten, so browsers may keep them.
+    Off unless PORTAL_SERVE_MEDIA: with object storage, photo URLs point elsewhere.
+    """
+    if not settings.PORTAL_SERVE_MEDIA:
+        raise Http404
+    response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from aiosmtpd.controller import Controller
+from django.conf import settings as django_settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,6 +157,9 @@ class Worker:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "camau_portal.settings",
             "DJANGO_DEBUG": "false",
+            # The test process's key: links the worker signs are valid here, and DEBUG off
+            # refuses the development key.
+            "DJANGO_SECRET_KEY": django_settings.SECRET_KEY,
             "DATABASE_URL": database_url(),
             "REDIS_URL": broker_url,
             "EMAIL_URL": smtp_url,
