@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +13,10 @@ class PortalConfig(AppConfig):
         from .celery import ensure_filesystem_broker_dirs
 
         ensure_filesystem_broker_dirs()
+        post_migrate.connect(create_cache_tables, sender=self)
+
+
+def create_cache_tables(using, **kwargs):
+    """`migrate` also makes the database caches' tables (the rate limits' one): forgetting the
+    separate `createcachetable` step would turn every submission into an error."""
+    call_command("createcachetable", database=using, verbosity=0)
