@@ -321,6 +321,8 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.account_of"
 AXES_CLIENT_IP_CALLABLE = "camau_portal.client.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False  # no banner on every manage.py command; failures are still logged
+# Failures only: no row (address, browser) for every successful sign-in, kept for ever.
+AXES_DISABLE_ACCESS_LOG = True
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

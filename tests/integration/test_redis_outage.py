@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from urllib.parse import urlencode
 
 import pytest
@@ -17,12 +16,10 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from accounts.models import StaffMembership
 from reports.models import ApiKey, OutboundEmail, Report
 from services.models import Category, Commune, Department
-from tests.conftest import REQUIRE_SERVICES
 from tests.factories import StaffMembershipFactory, UserFactory, jpeg_upload
 from tests.integration.harness import (
     Browser,
     RecordingHandler,
-    RedisServer,
     SmtpServer,
     WebServer,
     Worker,
@@ -34,18 +31,6 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 DELIVERY_TIMEOUT = 90
 PASSWORD = "correct horse battery"  # tests.factories.UserFactory
 SUBMITTED = re.compile(r"^/reports/(CM-[0-9A-Z]{4}-[0-9A-Z]{4})/submitted/$")
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    if shutil.which("redis-server") is None:
-        if REQUIRE_SERVICES:
-            pytest.fail("redis-server is required to kill and restart a broker")
-        pytest.skip("redis-server is not installed")
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -90,7 +75,7 @@ def tracking_code(response) -> str:
 
 
 def test_with_redis_killed_reports_and_sign_ins_go_through_and_emails_follow(
-    catalogue, intake_officer, redis_server, tmp_path
+    catalogue, intake_officer, private_redis, tmp_path
 ):
     _key, raw_key = ApiKey.objects.issue(name="Zalo mini app", requests_per_hour=100)
     handler = RecordingHandler()
@@ -104,7 +89,7 @@ def test_with_redis_killed_reports_and_sign_ins_go_through_and_emails_follow(
     with (
         SmtpServer(handler) as smtp,
         WebServer(
-            broker_url=redis_server.url, smtp_url=smtp.url, var_dir=tmp_path, env=web_env
+            broker_url=private_redis.url, smtp_url=smtp.url, var_dir=tmp_path, env=web_env
         ) as web,
     ):
         citizen, officer, guesser = Browser(web.url), Browser(web.url), Browser(web.url)
@@ -112,7 +97,7 @@ def test_with_redis_killed_reports_and_sign_ins_go_through_and_emails_follow(
         assert officer.get("/staff/login/").status == 200
         assert guesser.get("/staff/login/").status == 200
 
-        redis_server.kill()
+        private_redis.kill()
 
         # Citizens: the real form over HTTP, one with a photo.
         light = citizen.post_form(
@@ -177,9 +162,9 @@ def test_with_redis_killed_reports_and_sign_ins_go_through_and_emails_follow(
         assert sorted(emails.values_list("status", flat=True)) == ["pending"] * 3
         assert handler.messages == []
 
-        redis_server.start()  # the same port, empty: the tasks queued before are gone too
+        private_redis.start()  # the same port, empty: the tasks queued before are gone too
         worker = Worker(
-            broker_url=redis_server.url,
+            broker_url=private_redis.url,
             smtp_url=smtp.url,
             var_dir=tmp_path,
             beat=True,
