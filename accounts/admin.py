@@ -5,8 +5,12 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import AdminLoginForm
 from accounts.models import StaffMembership, User
 from camau_portal.admin_paginator import CappedCountPaginator
+
+# Says so when django-axes has blocked the sign-in, like every other sign-in form.
+admin.site.login_form = AdminLoginForm
 
 
 class UserCreationForm(AdminUserCreationForm):

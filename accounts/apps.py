@@ -5,7 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
-
-    def ready(self):
-        # Connects the sign-in failure counters (see accounts.lockout).
-        from accounts import lockout  # noqa: F401

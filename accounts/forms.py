@@ -2,11 +2,13 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.lockout import LOCKED_OUT_MESSAGE, sign_in_blocked
 from accounts.models import User
 
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
@@ -88,7 +90,20 @@ class SignUpForm(forms.Form):
         return cleaned
 
 
-class EmailAuthenticationForm(AuthenticationForm):
+class LockoutAwareAuthenticationForm(AuthenticationForm):
+    """Says that sign-in is blocked, rather than "wrong password", while django-axes refuses it."""
+
+    def get_invalid_login_error(self):
+        if sign_in_blocked(self.request):
+            return forms.ValidationError(LOCKED_OUT_MESSAGE, code="locked_out")
+        return super().get_invalid_login_error()
+
+
+class AdminLoginForm(LockoutAwareAuthenticationForm, AdminAuthenticationForm):
+    """The admin's sign-in form, with the lockout message."""
+
+
+class EmailAuthenticationForm(LockoutAwareAuthenticationForm):
     """Sign in with an email address, whatever its capitals."""
 
     def __init__(self, request=None, *args, **kwargs):

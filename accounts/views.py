@@ -23,6 +23,9 @@ from accounts.tokens import email_verification_token
 from reports.private_link import private_report_url
 
 MY_REPORTS_PER_PAGE = 20
+# Signing in after another proof than the sign-in form (a confirmation or reset link) names the
+# backend: the first one configured is django-axes', which only refuses, never signs anyone in.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def signup(request):
@@ -68,7 +71,7 @@ def verify_email(request, uidb64, token):
         return _verified(request, user)
     form = PasswordConfirmForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        auth_login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        auth_login(request, user, backend=MODEL_BACKEND)
         return _verified(request, user)
     return render(request, "accounts/verify_confirm.html", {"form": form, "email": user.email})
 
@@ -145,6 +148,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:my_reports")
     post_reset_login = True
+    post_reset_login_backend = MODEL_BACKEND
 
     def form_valid(self, form):
         response = super().form_valid(form)

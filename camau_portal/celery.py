@@ -1,8 +1,10 @@
 """The Celery application: Redis when REDIS_URL is set, otherwise the filesystem transport."""
 
 import os
+import sys
 
 from celery import Celery
+from celery.beat import PersistentScheduler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "camau_portal.settings")
 
@@ -29,11 +31,35 @@ def ensure_filesystem_broker_dirs() -> None:
             os.makedirs(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key], exist_ok=True)
 
 
-@app.on_after_configure.connect
-def _refuse_misconfigured_production(sender, **kwargs):
-    from django.conf import settings
+class PortalScheduler(PersistentScheduler):
+    """Beat's schedule file is in PORTAL_VAR_DIR, which a fresh checkout does not have yet:
+    without the folder, beat stopped at its first start."""
 
-    if settings.IS_PRODUCTION:
-        from camau_portal.checks import refuse_to_start_misconfigured
+    def setup_schedule(self):
+        os.makedirs(os.path.dirname(os.path.abspath(self.schedule_filename)), exist_ok=True)
+        super().setup_schedule()
 
-        refuse_to_start_misconfigured()
+
+def started_by_celery_command() -> bool:
+    """True in ``celery -A camau_portal worker`` (or beat, or ``python -m celery``): the
+    command imports this module to find the app, before any worker or beat boots."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    return "celery.__main__" in sys.modules or getattr(spec, "name", "") == "celery.__main__"
+
+
+def exit_if_misconfigured() -> None:
+    """Stops the celery command with the reasons. It must happen here: Celery catches and
+    only logs an exception raised in a signal handler, so a refusal there let workers run."""
+    from camau_portal.checks import startup_refusal
+
+    try:
+        refusal = startup_refusal()
+    except Exception as error:  # settings that cannot even be read: also a refusal
+        refusal = f"Refusing to start: {error.__class__.__name__}: {error}"
+    if refusal:
+        sys.exit(refusal)
+
+
+if started_by_celery_command():
+    exit_if_misconfigured()

@@ -1,15 +1,14 @@
-"""Who is asking: the client's address, for rate limits and login lockouts."""
+"""Who is asking: the client's address, for rate limits (django-ratelimit) and sign-in lockouts
+(django-axes). django-ipware reads it from the request headers named in
+IPWARE_META_PRECEDENCE_ORDER, so both libraries agree on who the client is."""
 
-from django.conf import settings
+from ipware import get_client_ip
+
+# A request with no usable address (a proxy on a Unix socket that sets no header) still needs
+# a key: such clients share one allowance rather than escaping the limits.
+UNKNOWN_ADDRESS = "0.0.0.0"
 
 
-def client_address(request) -> str:
-    """The client's address. Behind a proxy, set TRUSTED_PROXY_HEADER (for example
-    "HTTP_X_REAL_IP") to a header only the proxy can set; otherwise every client would share
-    the proxy's address, or could forge its own."""
-    if request is None:
-        return ""
-    header = settings.TRUSTED_PROXY_HEADER
-    if header and request.META.get(header):
-        return request.META[header].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+def client_ip(request) -> str:
+    address, _publicly_routable = get_client_ip(request)
+    return address or UNKNOWN_ADDRESS

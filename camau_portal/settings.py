@@ -5,6 +5,7 @@ transport, so a fresh clone starts with no services. Production sets ``DJANGO_EN
 and must provide a secret key, PostgreSQL and Redis (enforced by ``camau_portal.checks``).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -25,12 +26,11 @@ DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 IS_PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG = env("DJANGO_DEBUG") if "DJANGO_DEBUG" in env.ENVIRON else not IS_PRODUCTION
-# Development gets a fixed key so a fresh clone runs; production has no default and the
-# deployment check refuses to start without a real one.
-SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY",
-    default="" if IS_PRODUCTION else "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop",
-)
+# Development gets a fixed key so a fresh clone runs; production has no default. Every process
+# refuses to start without a real key in production, and on this one with DEBUG off
+# (camau_portal.checks).
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop"
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="" if IS_PRODUCTION else DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -46,7 +46,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
-    "django_htmx",
+    "axes",
+    "django_ratelimit",
     "camau_portal",
     "accounts",
     "services",
@@ -72,9 +73,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
-    # Last: the refusal page is translated and shows who is signed in.
+    # After sessions, authentication and messages: the refusal page is translated and shows
+    # who is signed in.
     "camau_portal.request_text.UnusableInputMiddleware",
+    # Last, as django-axes asks: it marks the response of a locked-out sign-in (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "camau_portal.urls"
@@ -111,8 +114,11 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-# The model backend with brute-force lockout per account and address (accounts.lockout).
-AUTHENTICATION_BACKENDS = ["accounts.lockout.LockoutModelBackend"]
+# django-axes refuses locked-out sign-ins before the model backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -138,6 +144,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Photos in MEDIA_ROOT are served by the portal itself at MEDIA_URL when this is on: always in
+# development; in production only when asked, for a single server without a proxy that serves
+# MEDIA_ROOT (the README shows that proxy configuration). Object storage serves its own.
+PORTAL_SERVE_MEDIA = env.bool("PORTAL_SERVE_MEDIA", default=DEBUG)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -219,6 +229,7 @@ CELERY_TASK_ROUTES = {
     "reports.deadlines.tasks.*": {"queue": "default"},
 }
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "camau_portal.celery:PortalScheduler"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 DEADLINE_SCAN_INTERVAL_SECONDS = env.int("DEADLINE_SCAN_INTERVAL_SECONDS", default=300)
 # Outbox rows still pending this long after they were due are re-queued (their task never
@@ -282,11 +293,47 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Province bounding box, a first cheap test before the commune check.
 PROVINCE_BBOX = (8.50, 104.70, 9.70, 105.90)  # south, west, north, east
 
+# The client's address (django-ipware, through camau_portal.client), for rate limits and
+# sign-in lockouts. Only REMOTE_ADDR by default: any other header could be forged by the client.
+# Behind a proxy, name first the header only the proxy sets, e.g. HTTP_X_REAL_IP,REMOTE_ADDR.
+IPWARE_META_PRECEDENCE_ORDER = env.list("IPWARE_META_PRECEDENCE_ORDER", default=["REMOTE_ADDR"])
+
+# Rate limits (django-ratelimit) and sign-in failures (django-axes) are kept in the database,
+# not in Redis: they guard writes that need the database anyway, so a Redis outage can never
+# turn a submission or a sign-in into an error. Table made by `manage.py migrate` (post_migrate).
+CACHES["ratelimit"] = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "portal_ratelimit",
+    "OPTIONS": {"MAX_ENTRIES": 100_000},
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_IP_META_KEY = "camau_portal.client.client_ip"
+SILENCED_SYSTEM_CHECKS = [
+    # The database cache increments by a read and a write: two requests of one client in the
+    # same instant may count once. Acceptable for limits of a few per minutes, and it keeps
+    # counting while Redis is down (django-ratelimit only trusts Redis and memcached).
+    "django_ratelimit.E003",
+    "django_ratelimit.W001",
+]
+# Reports one client may send (the web form; Open311 keys have their own hourly allowance).
 REPORT_SUBMIT_RATE = env.str("REPORT_SUBMIT_RATE", default="5/10m")
 # "Me too" requests one client may send: each may email a confirmation link.
 REPORT_FOLLOW_RATE = env.str("REPORT_FOLLOW_RATE", default="10/h")
-# The request header (e.g. HTTP_X_REAL_IP) a trusted proxy sets to the client's address.
-TRUSTED_PROXY_HEADER = env.str("DJANGO_TRUSTED_PROXY_HEADER", default="")
+
+# Sign-in lockouts (accounts.lockout): failures allowed within AXES_COOLOFF_TIME of the last one,
+# for one account from one address, one account from anywhere, one address against any account.
+LOGIN_FAILURE_LIMITS = [5, 20, 50]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMITS[0]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_HANDLER = "accounts.lockout.TieredLimitsDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.lockout.account_of"
+AXES_CLIENT_IP_CALLABLE = "camau_portal.client.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_VERBOSE = False  # no banner on every manage.py command; failures are still logged
+# Failures only: no row (address, browser) for every successful sign-in, kept for ever.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Content-Security-Policy (django-csp): scripts and styles only from our own static files, no
 # inline script or style anywhere; map tiles from OpenStreetMap; photos from our storage (add
@@ -332,5 +379,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # django-axes narrates every attempt at INFO; failures and lockouts are warnings.
+        "axes": {"level": "WARNING"},
+    },
 }

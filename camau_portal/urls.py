@@ -14,12 +14,9 @@ urlpatterns = [
     path("open311/v2/", include("reports.open311.urls")),
     path("", include("reports.public.urls")),
     path("", include("reports.urls")),
+    # Photos in MEDIA_ROOT; answers 404 unless PORTAL_SERVE_MEDIA (on in development).
+    path("media/<path:path>", views.media, name="media"),
 ]
 
 if settings.DEVTOOLS:
     urlpatterns.append(path("", include("camau_portal.devtools.urls")))
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: static checks, then every test on SQLite, then again on PostgreSQL.
+# The whole test suite: static checks, then every test on SQLite, the deployment tests, then
+# every test again on PostgreSQL.
 # In CI (CI=true) PostgreSQL and Redis are required: their absence fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,9 +13,24 @@ python manage.py makemigrations --check --dry-run >/dev/null || {
 }
 python manage.py check
 
+# pytest's status 5 means no test was selected: arguments that name tests of one pass only.
+run_pytest() {
+  local status=0
+  pytest "$@" || status=$?
+  if [ "$status" -ne 0 ] && [ "$status" -ne 5 ]; then
+    exit "$status"
+  fi
+}
+
 echo "== tests on SQLite"
 unset DATABASE_URL
-pytest -n 2 "$@"
+run_pytest -n 2 -m "not deploy" "$@"
+
+# Installation and production configuration, once: the lock files, collectstatic with the
+# production storage, every process refusing a bad configuration, and the README's production
+# steps on a fresh clone (PostgreSQL and Redis; required in CI like the passes around it).
+echo "== deployment tests"
+run_pytest -n 2 -m deploy "$@"
 
 PG_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/camau}"
 if python - "$PG_URL" <<'PY'
@@ -27,7 +43,7 @@ except Exception:
 PY
 then
   echo "== tests on PostgreSQL"
-  DATABASE_URL="$PG_URL" pytest -n 2 -m "not browser" "$@"
+  DATABASE_URL="$PG_URL" run_pytest -n 2 -m "not browser and not deploy" "$@"
 elif [ "${CI:-}" = "true" ] || [ "${REQUIRE_SERVICES:-}" = "1" ]; then
   echo "PostgreSQL is required here but unreachable at $PG_URL" >&2
   exit 1

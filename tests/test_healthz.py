@@ -1,4 +1,5 @@
 import pytest
+from django.db import OperationalError, connection
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +18,22 @@ def test_healthz_checks_redis_when_configured(client, settings, redis_url):
     assert response.json()["checks"]["redis"] == "ok"
 
 
-def test_healthz_fails_when_redis_is_unreachable(client, settings):
+def test_redis_unreachable_is_degraded_but_keeps_the_node_in_rotation(client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     response = client.get("/healthz")
-    assert response.status_code == 503
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
     assert response.json()["checks"]["redis"].startswith("error")
+
+
+def test_healthz_fails_without_the_database(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("the database went away")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "error",
+        "checks": {"database": "error: OperationalError"},
+    }

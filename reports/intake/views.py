@@ -12,17 +12,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from camau_portal.client import client_address
 from camau_portal.request_text import is_usable_text
 from reports.intake import selectors as intake_selectors
 from reports.intake.actions import report_submit
 from reports.intake.forms import ReportForm
 from reports.intake.photo_fields import PhotoInput
 from reports.intake.photos import photo_stage, staged_photo_discard
+from reports.intake.submit_rate import submit_allowance_used, submit_count
 from reports.intake.uploads import session_key
 from reports.private_link import private_report_url
 from reports.public import selectors
-from reports.ratelimit import Rate, consume
 from services.geo import province_geography
 from services.models import Commune
 
@@ -74,6 +73,11 @@ def report_new(request):
         return _render_report_form(request, form)
 
     form = ReportForm(request.POST, user=request.user)
+    if submit_allowance_used(request):  # before any photo is decoded or stored
+        photos = intake_selectors.staged_photos(
+            keys=request.POST.getlist("photo_keys"), staged_by=session_key(request)
+        )
+        return _refuse_over_rate(request, form, photos=photos)
     photos, photo_errors, gps = _stage_uploads(request)
     kept = {"photos": photos, "photo_errors": photo_errors, "photo_gps": gps}
     if not form.is_valid() or photo_errors:
@@ -85,16 +89,8 @@ def report_new(request):
         )
         if nearby:  # "Already reported?": offered once, then "submit anyway" goes through.
             return _render_report_form(request, form, nearby=nearby, **kept)
-    rate = Rate.parse(settings.REPORT_SUBMIT_RATE)
-    if not consume(scope="report-submit", identity=client_address(request), rate=rate):
-        form.add_error(
-            None,
-            _(
-                "You have sent several reports in a short time. Please wait a few "
-                "minutes and try again; what you typed is kept."
-            ),
-        )
-        return _render_report_form(request, form, status=429, **kept)
+    if not submit_count(request):
+        return _refuse_over_rate(request, form, **kept)
     try:
         report = report_submit(
             category=data["category"],
@@ -121,6 +117,17 @@ def report_new(request):
     submitted = request.session.get(SUBMITTED_SESSION_KEY, [])
     request.session[SUBMITTED_SESSION_KEY] = [*submitted[-19:], report.tracking_code]
     return redirect("reports:submitted", code=report.tracking_code)
+
+
+def _refuse_over_rate(request, form, **kept):
+    form.add_error(
+        None,
+        _(
+            "You have sent several reports in a short time. Please wait a few "
+            "minutes and try again; what you typed is kept."
+        ),
+    )
+    return _render_report_form(request, form, status=429, **kept)
 
 
 def _render_report_form(

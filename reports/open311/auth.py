@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django_ratelimit.core import is_ratelimited
 
 from reports.models import ApiKey
-from reports.ratelimit import Rate, consume
 
 
 def authenticate(raw_key: str | None) -> ApiKey | None:
@@ -15,10 +15,12 @@ def authenticate(raw_key: str | None) -> ApiKey | None:
     return api_key
 
 
-def within_rate_limit(api_key: ApiKey) -> bool:
-    """Counts one new report against the key's hourly allowance."""
-    return consume(
-        scope="open311-post",
-        identity=str(api_key.pk),
-        rate=Rate(limit=api_key.requests_per_hour, period_seconds=3600),
+def within_rate_limit(request, api_key: ApiKey) -> bool:
+    """Counts one new report against the key's hourly allowance (django-ratelimit)."""
+    return not is_ratelimited(
+        request,
+        group="open311-post",
+        key=lambda _group, _request: str(api_key.pk),
+        rate=f"{api_key.requests_per_hour}/h",
+        increment=True,
     )

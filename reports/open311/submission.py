@@ -113,7 +113,7 @@ def submit_request(request) -> Report:
     api_key = authenticate(post.get("api_key"))
     if api_key is None:
         raise SubmissionError(403, "Invalid api_key")
-    if not within_rate_limit(api_key):
+    if not within_rate_limit(request, api_key):
         raise SubmissionError(
             429, "Too many requests with this api_key; try again later", retry_after=3600
         )

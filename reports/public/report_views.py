@@ -10,15 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
-from camau_portal.client import client_address
 from reports.intake.forms import FollowForm, TrackForm
 from reports.models import Report, ReportEvent
 from reports.notifications.subscriptions import report_follow_request
 from reports.permissions import staff_access
 from reports.private_link import private_report_url, private_token_valid
 from reports.public import selectors
-from reports.ratelimit import Rate, consume
 
 SUBMITTED_SESSION_KEY = "submitted_reports"
 
@@ -84,8 +83,9 @@ def report_follow_view(request, code: str):
     form = FollowForm(data)
     if not form.is_valid():
         return _follow_form_again(request, report, form, status=400)
-    rate = Rate.parse(settings.REPORT_FOLLOW_RATE)
-    if not consume(scope="report-follow", identity=client_address(request), rate=rate):
+    if is_ratelimited(  # per client address (django-ratelimit, see settings)
+        request, group="report-follow", key="ip", rate=settings.REPORT_FOLLOW_RATE, increment=True
+    ):
         form.add_error(
             None,
             _(

@@ -11,8 +11,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts.lockout import is_locked_out
-from camau_portal.client import client_address
+from accounts.lockout import LOCKED_OUT_MESSAGE, sign_in_blocked
 from camau_portal.request_text import is_usable_text
 from reports.permissions import staff_access
 from reports.staff.forms import StaffLoginForm
@@ -47,20 +46,14 @@ def staff_login(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
-        address = client_address(request)
-        user = None
-        if not is_locked_out(email, address):
-            user = authenticate(request, email=email, password=form.cleaned_data["password"])
+        user = authenticate(request, email=email, password=form.cleaned_data["password"])
         if user is not None and staff_access(user).is_staff_member:
             login(request, user)
             return redirect(_next_url(request))
         if user is not None:
             form.add_error(None, _("This account has no role in the staff dashboard."))
-        elif is_locked_out(email, address):
-            form.add_error(
-                None,
-                _("Too many failed attempts. Sign-in is blocked for 15 minutes; try again later."),
-            )
+        elif sign_in_blocked(request):
+            form.add_error(None, LOCKED_OUT_MESSAGE)
         else:
             form.add_error(None, _("The email or the password is wrong."))
         status = 400

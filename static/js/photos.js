@@ -295,7 +295,7 @@
     });
   }
 
-  // Exposed for pages that add inputs later (htmx swaps) and for tests.
+  // Exposed for pages that add inputs later and for tests.
   window.CamauPhotos = { enhance: enhance, readJpegGps: readJpegGps };
 
   if (document.readyState === "loading") {
@@ -303,5 +303,4 @@
   } else {
     enhance(document);
   }
-  document.addEventListener("htmx:load", function (event) { enhance(event.target); });
 })();

@@ -1,10 +1,11 @@
-"""A real Celery worker, a real SMTP server on loopback and, when needed, a Redis server of the
-test's own, for the delivery tests."""
+"""A real Celery worker, a real SMTP server on loopback, the portal under gunicorn with an HTTP
+client and, when needed, a Redis server of the test's own, for the delivery and outage tests."""
 
 from __future__ import annotations
 
 import asyncio
 import email
+import http.cookiejar
 import os
 import shutil
 import signal
@@ -13,13 +14,18 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
+from dataclasses import dataclass
 from email import policy
 from pathlib import Path
 from urllib.parse import quote
 
 from aiosmtpd.controller import Controller
+from django.conf import settings as django_settings
 from django.db import connection
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -125,6 +131,12 @@ class RedisServer:
             self.process.wait(timeout=10)
             self.process = None
 
+    def kill(self):
+        """SIGKILL, as in a crash: no connection is closed politely."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+        self.process = None
+
     def _answers(self) -> bool:
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
@@ -146,24 +158,33 @@ def database_url() -> str:
     return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
 
 
+def portal_env(*, broker_url: str, smtp_url: str, var_dir: Path, env=None) -> dict[str, str]:
+    """The environment of a portal process on the deployed settings module and the test
+    database, as an operator would set it (see the README's configuration table)."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "camau_portal.settings",
+        "DJANGO_DEBUG": "false",
+        # The test process's key: links the worker signs are valid here, and DEBUG off
+        # refuses the development key.
+        "DJANGO_SECRET_KEY": django_settings.SECRET_KEY,
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": broker_url,
+        "EMAIL_URL": smtp_url,
+        "PORTAL_VAR_DIR": str(var_dir),
+        "PORTAL_BASE_URL": "http://portal.test",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        **(env or {}),
+    }
+
+
 class Worker:
     """``celery -A camau_portal worker`` in its own process group, logging to a file."""
 
     def __init__(self, *, broker_url: str, smtp_url: str, var_dir: Path, beat=False, env=None):
         self.name = f"test-{uuid.uuid4().hex[:8]}@%h"
         self.log = var_dir / f"worker-{uuid.uuid4().hex[:6]}.log"
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "camau_portal.settings",
-            "DJANGO_DEBUG": "false",
-            "DATABASE_URL": database_url(),
-            "REDIS_URL": broker_url,
-            "EMAIL_URL": smtp_url,
-            "PORTAL_VAR_DIR": str(var_dir),
-            "PORTAL_BASE_URL": "http://portal.test",
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            **(env or {}),
-        }
+        self.env = portal_env(broker_url=broker_url, smtp_url=smtp_url, var_dir=var_dir, env=env)
         self.beat = beat
         self.process = None
 
@@ -208,3 +229,109 @@ class Worker:
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")[-6000:] if self.log.exists() else ""
+
+
+class WebServer:
+    """The portal under gunicorn, as deployed: ``migrate`` first (it also makes the rate limits'
+    table), then one worker on a free loopback port, logging to a file."""
+
+    def __init__(self, *, broker_url: str, smtp_url: str, var_dir: Path, env=None):
+        self.port = free_port()
+        self.log = var_dir / f"web-{uuid.uuid4().hex[:6]}.log"
+        self.env = portal_env(broker_url=broker_url, smtp_url=smtp_url, var_dir=var_dir, env=env)
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+            cwd=ROOT, env=self.env, check=True, timeout=120,
+        )  # fmt: skip
+        self.handle = open(self.log, "ab")  # noqa: SIM115 - closed in __exit__
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "camau_portal.wsgi",
+                "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--timeout", "60",
+                "--access-logfile", "-",
+            ],
+            cwd=ROOT, env=self.env, stdout=self.handle, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        wait_for(self._answers, timeout=60, message=f"gunicorn did not start:\n{self.log_text()}")
+        return self
+
+    def __exit__(self, *exc):
+        if exc[0] is not None:
+            print(self.log_text())
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        self.handle.close()
+
+    def _answers(self) -> bool:
+        assert self.process.poll() is None, self.log_text()
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")[-6000:] if self.log.exists() else ""
+
+
+@dataclass
+class HttpResponse:
+    status: int
+    headers: dict
+    text: str
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the test reads each redirect itself
+
+
+class Browser:
+    """A client of a real server over HTTP, keeping cookies the way a browser does: the CSRF
+    token comes from the page's cookie and goes back with each form."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.cookies = http.cookiejar.CookieJar()
+        self._opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirects()
+        )
+
+    def get(self, path: str) -> HttpResponse:
+        return self._send(urllib.request.Request(self.base_url + path))
+
+    def post_form(self, path: str, fields: dict) -> HttpResponse:
+        """A form as the browser sends it (multipart, files allowed), with the CSRF token."""
+        token = next(cookie.value for cookie in self.cookies if cookie.name == "csrftoken")
+        body = encode_multipart(BOUNDARY, {**fields, "csrfmiddlewaretoken": token})
+        return self.post(path, body, content_type=MULTIPART_CONTENT, Referer=self.base_url + path)
+
+    def post(self, path: str, body: bytes, *, content_type: str, **headers) -> HttpResponse:
+        request = urllib.request.Request(
+            self.base_url + path,
+            data=body,
+            headers={"Content-Type": content_type, **headers},
+            method="POST",
+        )
+        return self._send(request)
+
+    def _send(self, request) -> HttpResponse:
+        try:
+            with self._opener.open(request, timeout=60) as response:
+                return HttpResponse(
+                    response.status, dict(response.headers), response.read().decode()
+                )
+        except urllib.error.HTTPError as error:
+            return HttpResponse(error.code, dict(error.headers), error.read().decode())

@@ -4,33 +4,19 @@ survives Redis being stopped while reports are submitted."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from contextlib import contextmanager
 
 import kombu.pools
 import pytest
-import redis
 
 from reports.models import OutboundEmail
-from tests.conftest import REQUIRE_SERVICES
-from tests.integration.harness import RecordingHandler, RedisServer, SmtpServer, Worker, wait_for
+from tests.integration.harness import RecordingHandler, SmtpServer, Worker, wait_for
 from tests.reports.support import submit_report
 
 pytestmark = [pytest.mark.redis, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-# Database 1 of the shared Redis is reserved for these tests.
-WORKER_REDIS_URL = os.environ.get("TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/1")
 DELIVERY_TIMEOUT = 90
-
-
-@pytest.fixture
-def shared_redis():
-    client = redis.Redis.from_url(WORKER_REDIS_URL)
-    client.flushdb()
-    yield WORKER_REDIS_URL
-    client.flushdb()
 
 
 @contextmanager
@@ -77,11 +63,11 @@ def status_of(report) -> list[str]:
 
 
 def test_the_acknowledgement_reaches_an_smtp_server_through_the_worker(
-    catalogue, shared_redis, tmp_path
+    catalogue, private_redis, tmp_path
 ):
     handler = RecordingHandler()
-    with SmtpServer(handler) as smtp, publishing_to(shared_redis):
-        worker = Worker(broker_url=shared_redis, smtp_url=smtp.url, var_dir=tmp_path)
+    with SmtpServer(handler) as smtp, publishing_to(private_redis.url):
+        worker = Worker(broker_url=private_redis.url, smtp_url=smtp.url, var_dir=tmp_path)
         with running(worker):
             report = submit_report(reporter_email="ack@example.org")
             wait_for(
@@ -100,7 +86,7 @@ def test_the_acknowledgement_reaches_an_smtp_server_through_the_worker(
 
 
 def test_a_worker_killed_in_the_middle_of_a_task_does_not_lose_it(
-    catalogue, shared_redis, tmp_path
+    catalogue, private_redis, tmp_path
 ):
     # A short visibility timeout (and task limits below it) so the broker hands the unfinished
     # task to the next worker within seconds rather than an hour.
@@ -110,8 +96,8 @@ def test_a_worker_killed_in_the_middle_of_a_task_does_not_lose_it(
         "CELERY_TASK_SOFT_TIME_LIMIT": "4",
     }
     handler = RecordingHandler(hold_first=True)
-    with SmtpServer(handler) as smtp, publishing_to(shared_redis):
-        first = Worker(broker_url=shared_redis, smtp_url=smtp.url, var_dir=tmp_path, env=env)
+    with SmtpServer(handler) as smtp, publishing_to(private_redis.url):
+        first = Worker(broker_url=private_redis.url, smtp_url=smtp.url, var_dir=tmp_path, env=env)
         with running(first):
             report = submit_report(reporter_email="killed@example.org")
             wait_for(handler.holding.is_set, timeout=DELIVERY_TIMEOUT, message="no delivery")
@@ -121,7 +107,7 @@ def test_a_worker_killed_in_the_middle_of_a_task_does_not_lose_it(
         assert handler.with_code(report.tracking_code) == []
         time.sleep(7)  # past the visibility timeout: the message is visible again
 
-        second = Worker(broker_url=shared_redis, smtp_url=smtp.url, var_dir=tmp_path, env=env)
+        second = Worker(broker_url=private_redis.url, smtp_url=smtp.url, var_dir=tmp_path, env=env)
         with running(second):
             wait_for(
                 lambda: handler.with_code(report.tracking_code),
@@ -133,13 +119,8 @@ def test_a_worker_killed_in_the_middle_of_a_task_does_not_lose_it(
     assert len(handler.with_code(report.tracking_code)) == 1
 
 
-def test_redis_stopped_during_submissions_loses_no_email(catalogue, tmp_path):
-    if shutil.which("redis-server") is None:
-        if REQUIRE_SERVICES:
-            pytest.fail("redis-server is required to stop and restart a broker")
-        pytest.skip("redis-server is not installed")
-    broker = RedisServer(tmp_path)
-    broker.start()
+def test_redis_stopped_during_submissions_loses_no_email(catalogue, private_redis, tmp_path):
+    broker = private_redis
     env = {
         # Beat re-queues stranded outbox rows every 2 s in this test (every minute by default).
         "OUTBOX_REQUEUE_INTERVAL_SECONDS": "2",
@@ -148,39 +129,36 @@ def test_redis_stopped_during_submissions_loses_no_email(catalogue, tmp_path):
         "DEADLINE_SCAN_INTERVAL_SECONDS": "3600",
     }
     handler = RecordingHandler()
-    try:
-        with SmtpServer(handler) as smtp, publishing_to(broker.url):
-            worker = Worker(
-                broker_url=broker.url, smtp_url=smtp.url, var_dir=tmp_path, beat=True, env=env
+    with SmtpServer(handler) as smtp, publishing_to(broker.url):
+        worker = Worker(
+            broker_url=broker.url, smtp_url=smtp.url, var_dir=tmp_path, beat=True, env=env
+        )
+        with running(worker):
+            before = submit_report(reporter_email="before@example.org")
+            wait_for(
+                lambda: handler.with_code(before.tracking_code),
+                timeout=DELIVERY_TIMEOUT,
+                message="no delivery before the outage",
             )
-            with running(worker):
-                before = submit_report(reporter_email="before@example.org")
-                wait_for(
-                    lambda: handler.with_code(before.tracking_code),
-                    timeout=DELIVERY_TIMEOUT,
-                    message="no delivery before the outage",
-                )
 
-                broker.stop()
-                during = [submit_report(reporter_email=f"during{n}@example.org") for n in range(3)]
-                # The submissions succeeded; their emails wait in the outbox.
-                for report in during:
-                    assert status_of(report) == ["pending"]
+            broker.stop()
+            during = [submit_report(reporter_email=f"during{n}@example.org") for n in range(3)]
+            # The submissions succeeded; their emails wait in the outbox.
+            for report in during:
+                assert status_of(report) == ["pending"]
 
-                broker.start()  # the same port, and empty: the queued messages are gone too
-                reports = [before, *during]
-                wait_for(
-                    lambda: all(handler.with_code(r.tracking_code) for r in reports),
-                    timeout=DELIVERY_TIMEOUT,
-                    message="emails submitted during the outage were lost",
-                )
-                wait_for(
-                    lambda: all(status_of(r) == ["sent"] for r in reports),
-                    timeout=30,
-                    message="rows not marked sent",
-                )
-                time.sleep(5)  # a few more re-queue rounds: nothing may be sent twice
-    finally:
-        broker.stop()
+            broker.start()  # the same port, and empty: the queued messages are gone too
+            reports = [before, *during]
+            wait_for(
+                lambda: all(handler.with_code(r.tracking_code) for r in reports),
+                timeout=DELIVERY_TIMEOUT,
+                message="emails submitted during the outage were lost",
+            )
+            wait_for(
+                lambda: all(status_of(r) == ["sent"] for r in reports),
+                timeout=30,
+                message="rows not marked sent",
+            )
+            time.sleep(5)  # a few more re-queue rounds: nothing may be sent twice
     for report in reports:
         assert len(handler.with_code(report.tracking_code)) == 1

@@ -2,6 +2,9 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -166,18 +169,67 @@ def test_follow_this_one_instead(client, form_data, django_capture_on_commit_cal
 
 
 def test_rate_limit_keeps_the_input(client, form_data, settings):
-    settings.REPORT_SUBMIT_RATE = "2/10m"
+    settings.REPORT_SUBMIT_RATE = "2/h"
     for n in range(2):
-        assert (
-            client.post(
-                reverse("reports:new"), {**form_data, "title": f"Đèn hỏng số {n}"}
-            ).status_code
-            == 302
-        )
+        response = client.post(reverse("reports:new"), {**form_data, "title": f"Đèn hỏng số {n}"})
+        assert response.status_code == 302
     response = client.post(reverse("reports:new"), {**form_data, "title": "Đèn hỏng số 3"})
     assert response.status_code == 429
-    assert "Đèn hỏng số 3" in response.content.decode()
+    html = response.content.decode()
+    assert "Đèn hỏng số 3" in html
+    assert "Bạn đã gửi nhiều phản ánh trong thời gian ngắn" in html
     assert Report.objects.count() == 2
+
+
+def test_over_the_rate_no_photo_is_read(client, form_data, settings, monkeypatch):
+    settings.REPORT_SUBMIT_RATE = "1/h"
+    assert client.post(reverse("reports:new"), form_data).status_code == 302
+    staged = []
+    monkeypatch.setattr("reports.intake.views.photo_stage", lambda **kw: staged.append(kw))
+
+    response = client.post(reverse("reports:new"), {**form_data, "photos": [jpeg_upload()]})
+
+    assert response.status_code == 429
+    assert staged == []
+    assert Photo.objects.count() == 0
+
+
+def test_forms_sent_back_for_corrections_use_no_allowance(client, form_data, settings):
+    settings.REPORT_SUBMIT_RATE = "2/h"
+    for _ in range(3):
+        assert client.post(reverse("reports:new"), {**form_data, "title": ""}).status_code == 400
+    for n in range(2):
+        response = client.post(reverse("reports:new"), {**form_data, "title": f"Đèn hỏng số {n}"})
+        assert response.status_code == 302
+    assert client.post(reverse("reports:new"), form_data).status_code == 429
+
+
+def test_the_rate_is_per_client_address_and_forged_headers_do_not_reset_it(form_data, settings):
+    settings.REPORT_SUBMIT_RATE = "1/h"
+    first = Client(REMOTE_ADDR="198.51.100.1")
+    assert first.post(reverse("reports:new"), form_data).status_code == 302
+    forged = first.post(reverse("reports:new"), form_data, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert forged.status_code == 429
+    other = Client(REMOTE_ADDR="198.51.100.2")
+    assert other.post(reverse("reports:new"), form_data).status_code == 302
+
+
+def test_the_rate_is_counted_in_the_database_as_in_production(client, form_data, settings):
+    """The deployed store (settings.py): a database table, so Redis going down changes nothing."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portal_ratelimit",
+        },
+    }
+    settings.REPORT_SUBMIT_RATE = "2/h"
+    call_command("createcachetable", verbosity=0)
+    statuses = [client.post(reverse("reports:new"), form_data).status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM portal_ratelimit")
+        assert cursor.fetchone() == (1,)
 
 
 def test_unpublished_report_is_private(client, catalogue):
