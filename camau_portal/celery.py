@@ -3,6 +3,9 @@
 import os
 
 from celery import Celery
+from django.conf import settings
+
+from camau_portal.checks import refuse_to_start_misconfigured
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "camau_portal.settings")
 
@@ -14,16 +17,14 @@ app.autodiscover_tasks(
         "reports.intake",
         "reports.handling",
         "reports.deadlines",
-        "reports.notifications",
         "reports.stats",
+        "camau_portal.notifications",
     ]
 )
 
 
 def ensure_filesystem_broker_dirs() -> None:
     """The filesystem transport needs its folders before the first message is written."""
-    from django.conf import settings
-
     if settings.CELERY_BROKER_URL.startswith("filesystem://"):
         for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             os.makedirs(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key], exist_ok=True)
@@ -31,9 +32,5 @@ def ensure_filesystem_broker_dirs() -> None:
 
 @app.on_after_configure.connect
 def _refuse_misconfigured_production(sender, **kwargs):
-    from django.conf import settings
-
     if settings.IS_PRODUCTION:
-        from camau_portal.checks import refuse_to_start_misconfigured
-
         refuse_to_start_misconfigured()

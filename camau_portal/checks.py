@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.core.exceptions import ImproperlyConfigured
 
 
 @register(Tags.security, deploy=True)
@@ -47,8 +48,6 @@ def task_limits_below_visibility_timeout(app_configs, **kwargs):
 
 def refuse_to_start_misconfigured() -> None:
     """Gunicorn and Celery do not run system checks: production stops here instead."""
-    from django.core.exceptions import ImproperlyConfigured
-
     errors = production_requirements(None)
     if errors:
         raise ImproperlyConfigured("; ".join(error.msg for error in errors))
