@@ -1,3 +1,4 @@
+import redis
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, JsonResponse
@@ -52,8 +53,6 @@ def healthz(request):
     except Exception as exc:  # any failure means unhealthy; report it, don't raise
         checks["database"] = f"error: {exc.__class__.__name__}"
     if settings.REDIS_URL:
-        import redis
-
         try:
             redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
             checks["redis"] = "ok"

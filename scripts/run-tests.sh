@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The whole test suite: static checks, then every test on SQLite, the deployment tests, then
-# every test again on PostgreSQL.
+# The whole test suite: static checks (lint, import contracts, migrations), then every test on
+# SQLite, then again on PostgreSQL.
 # In CI (CI=true) PostgreSQL and Redis are required: their absence fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ruff check .
 ruff format --check .
+# Imports point one way (contracts in pyproject.toml, [tool.importlinter]).
+lint-imports --no-logo
 python manage.py makemigrations --check --dry-run >/dev/null || {
   echo "Model changes without a migration: run manage.py makemigrations" >&2
   exit 1

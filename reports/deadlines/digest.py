@@ -15,9 +15,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import StaffMembership
+from camau_portal.notifications.outbox import Recipient, queue_emails
 from reports.models import Report
 from reports.notifications.mail import staff_report_url
-from reports.notifications.queue import Recipient, queue_emails
 from services.calendar import current_calendar
 from services.models import Department
 from services.sla import WorkingCalendar

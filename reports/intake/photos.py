@@ -14,6 +14,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from reports.intake.images import PhotoRejected, make_thumbnail, process_upload
@@ -22,6 +23,10 @@ from reports.models import Photo
 logger = logging.getLogger(__name__)
 
 _NAME_SHOWN = 60
+
+# Sent after commit with ``photo_id``: a photo was stored and needs its thumbnail
+# (reports.intake.tasks makes it off the request path).
+photo_stored = Signal()
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,8 @@ def photo_stage(
     The image is validated and re-encoded first (nothing is written for a bad file), then the
     file and the row are saved together: if the row cannot be saved, the file is deleted, so
     neither is left behind. Must not run inside another transaction (``durable``), because a
-    rollback there would leave the file without its row. Queues the thumbnail after commit.
+    rollback there would leave the file without its row. Announces it after commit
+    (``photo_stored``), for its thumbnail.
 
     Raises ``ValidationError`` with a translated message naming the file.
     """
@@ -61,7 +67,9 @@ def photo_stage(
             photo.width, photo.height = processed.width, processed.height
             photo.save()
             photo_id = photo.pk
-            transaction.on_commit(lambda: _queue_thumbnail(photo_id), robust=True)
+            transaction.on_commit(
+                lambda: photo_stored.send(sender=Photo, photo_id=photo_id), robust=True
+            )
     except BaseException:
         if photo.image.name:
             photo.image.storage.delete(photo.image.name)
@@ -145,12 +153,6 @@ def photo_thumbnail_make(*, photo_id: int) -> str:
         storage.delete(name)
         return "exists" if Photo.objects.filter(pk=photo_id).exists() else "missing"
     return "made"
-
-
-def _queue_thumbnail(photo_id: int) -> None:
-    from reports.intake.tasks import make_photo_thumbnail
-
-    make_photo_thumbnail.delay(photo_id)
 
 
 def _delete_with_files(photos: list[Photo]) -> None:

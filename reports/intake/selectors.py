@@ -1,7 +1,13 @@
 """Reads for the report form: reports already made nearby, and the photos staged for it."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from reports.models import Photo
 from reports.public.selectors import public_reports
+from reports.workflow import HANDLING_STATUSES
+from services.geo import bounding_box, distance_m
 
 NEARBY_RADIUS_M = 250
 
@@ -15,13 +21,6 @@ def nearby_open_reports(*, category_id: int, latitude: float, longitude: float, 
     A bounding box narrows the candidates on the (latitude, longitude) index; the exact
     distance is measured in Python on that handful of rows.
     """
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from reports.workflow import HANDLING_STATUSES
-    from services.geo import bounding_box, distance_m
-
     south, west, north, east = bounding_box(latitude, longitude, NEARBY_RADIUS_M)
     candidates = (
         public_reports()

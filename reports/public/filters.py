@@ -5,6 +5,7 @@ period names), so a filtered view can be bookmarked and shared.
 """
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import django_filters
 from django.utils import timezone
@@ -86,8 +87,6 @@ class PublicReportFilter(django_filters.FilterSet):
 
     def querystring(self) -> str:
         """The active filters as a query string, to carry into links."""
-        from urllib.parse import urlencode
-
         pairs = []
         for name, value in self.active_filters.items():
             pairs.append((name, getattr(value, "code", value)))

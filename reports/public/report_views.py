@@ -1,10 +1,12 @@
 """The report page as the public, its reporter (private link) and staff see it; tracking;
-following."""
+following; the signed-in citizen's own reports."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -19,6 +21,7 @@ from reports.private_link import private_report_url, private_token_valid
 from reports.public import selectors
 
 SUBMITTED_SESSION_KEY = "submitted_reports"
+MY_REPORTS_PER_PAGE = 20
 
 
 def _detail_context(report, *, private: bool, staff: bool) -> dict:
@@ -104,3 +107,14 @@ def track(request):
             return redirect("reports:detail", code=code)
         form.add_error("code", _("No report has this tracking code. Check it and try again."))
     return render(request, "reports/track.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def my_reports(request):
+    """The signed-in citizen's reports, each with its private link. Served at
+    /accounts/my-reports/ (camau_portal.urls puts it in the account area)."""
+    page = Paginator(selectors.reports_of_user(user=request.user), MY_REPORTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(report, private_report_url(report)) for report in page.object_list]
+    return render(request, "reports/my_reports.html", {"page": page, "rows": rows})

@@ -62,3 +62,22 @@ def report_timeline(report, *, public_only: bool):
     if public_only:
         events = events.filter(is_public=True)
     return list(events)
+
+
+def reports_of_user(*, user):
+    """The reports linked to ``user``'s account, newest first, shaped for the "my reports" list."""
+    return (
+        Report.objects.filter(reporter=user)
+        .select_related("category", "commune")
+        .only(
+            "tracking_code",
+            "title",
+            "status",
+            "submitted_at",
+            "updated_at",
+            "category__name_vi",
+            "category__name_en",
+            "commune__name",
+        )
+        .order_by("-submitted_at", "-id")
+    )

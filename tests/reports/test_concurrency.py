@@ -8,9 +8,10 @@ from django.core import mail
 from django.db import connection, connections
 
 from accounts.models import StaffMembership
+from camau_portal.notifications.delivery import SENT, SKIPPED, deliver_outbound_email
+from camau_portal.notifications.models import OutboundEmail
 from reports.deadlines.reminders import scan_deadlines
-from reports.models import DeadlineReminder, OutboundEmail
-from reports.notifications.mail import SENT, SKIPPED, deliver_outbound_email
+from reports.models import DeadlineReminder
 from services.models import Department
 from tests.reports.support import staff, submit_report
 from tests.services.sla_calendars import local

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import StaffMembership
+from camau_portal.notifications.models import OutboundEmail
 from reports.deadlines.clocks import (
     extend_resolution,
     pause_resolution_clock,
@@ -15,7 +16,7 @@ from reports.deadlines.clocks import (
 )
 from reports.deadlines.digest import send_daily_digests
 from reports.deadlines.reminders import reconcile_deadline_checks, scan_deadlines
-from reports.models import DeadlineReminder, OutboundEmail, Report
+from reports.models import DeadlineReminder, Report
 from services.calendar import current_calendar
 from services.models import Category, Department
 from tests.reports.support import staff, submit_report

@@ -6,8 +6,9 @@ from django.conf import settings
 
 from camau_portal.celery import app
 from camau_portal.checks import task_limits_below_visibility_timeout
+from camau_portal.notifications.tasks import send_outbound_email
 from reports.deadlines.tasks import scan_deadlines_task, send_daily_digests_task
-from reports.notifications.tasks import send_outbound_email
+from reports.intake.tasks import make_photo_thumbnail
 
 
 def test_beat_scans_every_five_minutes_and_sends_the_digest_at_0730_local():
@@ -28,7 +29,7 @@ def test_emails_and_photos_have_queues_of_their_own():
         return app.amqp.router.route({}, name)["queue"].name
 
     assert queue_of(send_outbound_email.name) == "email"
-    assert queue_of("reports.intake.tasks.make_photo_thumbnail") == "images"
+    assert queue_of(make_photo_thumbnail.name) == "images"
     assert queue_of(scan_deadlines_task.name) == "default"
     routing_keys = {queue.name: queue.routing_key for queue in settings.CELERY_TASK_QUEUES}
     assert routing_keys == {"default": "default", "email": "email", "images": "images"}

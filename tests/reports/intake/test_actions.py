@@ -1,7 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from reports.models import Follower, OutboundEmail, Report, ReportEvent
+from camau_portal.notifications.models import OutboundEmail
+from reports.models import Follower, Report, ReportEvent
 from reports.private_link import private_token, private_token_valid
 from services.models import Category, Commune, Department
 from tests.factories import submit_report
@@ -27,7 +28,7 @@ def test_reporter_follows_and_gets_an_acknowledgement(catalogue):
     follower = Follower.objects.get(report=report)
     assert follower.is_reporter and follower.email == "binh.tran@example.vn"
     assert report.follower_count == 1
-    email = OutboundEmail.objects.get(report=report)
+    email = OutboundEmail.objects.get(report_id=report.pk)
     assert email.template == "event_submitted"
     assert email.recipient == "binh.tran@example.vn"
 

@@ -9,17 +9,20 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
-from reports.models import Follower, OutboundEmail, Report, ReportEvent
-from reports.notifications.mail import (
+from camau_portal.notifications.delivery import (
     FAILED,
     RETRY,
     SENT,
     SKIPPED,
     deliver_outbound_email,
-    render_message,
+    requeue_pending_emails,
 )
+from camau_portal.notifications.models import OutboundEmail
+from camau_portal.notifications.rendering import render_message
+from camau_portal.notifications.tasks import requeue_pending_emails_task, send_outbound_email
+from reports.models import Follower, Report, ReportEvent
 from reports.notifications.queue import queue_event_emails
-from reports.notifications.tasks import requeue_pending_emails_task, send_outbound_email
+from services.models import Department
 from tests.reports.support import FollowerFactory, ReportEventFactory, submit_report
 
 pytestmark = pytest.mark.django_db
@@ -193,6 +196,18 @@ def test_a_row_queued_before_unsubscribing_is_not_sent(
     assert mail.outbox == []
 
 
+def test_a_row_whose_report_was_deleted_is_withdrawn(catalogue, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        report = submit_report()
+    row = OutboundEmail.objects.get()
+    Report.objects.filter(pk=report.pk).delete()
+
+    assert deliver_outbound_email(row.pk).outcome == SKIPPED
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.last_error) == ("failed", 0, "report deleted")
+    assert mail.outbox == []
+
+
 def test_failures_are_retried_with_growing_jittered_delays_then_marked_failed(
     catalogue, settings, django_capture_on_commit_callbacks
 ):
@@ -239,8 +254,6 @@ def test_a_broker_outage_keeps_the_submission_and_the_scan_sends_the_email_later
 def test_requeue_leaves_fresh_rows_and_leases_the_rows_it_takes(
     catalogue, settings, django_capture_on_commit_callbacks
 ):
-    from reports.notifications.mail import requeue_pending_emails
-
     with django_capture_on_commit_callbacks(execute=False):
         submit_report()
         submit_report()
@@ -272,8 +285,6 @@ def test_requeue_leaves_fresh_rows_and_leases_the_rows_it_takes(
     ],
 )
 def test_every_public_event_renders_in_html_and_text(catalogue, kind, language):
-    from services.models import Department
-
     report = submit_report(language=language, title="Đèn <đường> & cống")
     department = Department.objects.get(code="IOC")
     original = submit_report()
@@ -289,7 +300,7 @@ def test_every_public_event_renders_in_html_and_text(catalogue, kind, language):
     )
     OutboundEmail.objects.all().delete()
     queue_event_emails(event)
-    row = OutboundEmail.objects.get(event=event)
+    row = OutboundEmail.objects.get(event_id=event.pk)
     message = render_message(row)
     html = message.alternatives[0][0]
     for part in (message.subject, message.body, html):

@@ -16,6 +16,7 @@ from reports.stats.durations import bucket_index, median_hours
 from reports.stats.figures import Period, department_overview, province_overview
 from reports.stats.refresh import refresh_rollups
 from reports.stats.rollup import ScopeKeys, recompute_days
+from reports.stats.tasks import refresh_statistics
 from services.models import Commune, Department
 from tests.factories import StaffFactory, UserFactory, membership
 from tests.public_fixtures import S, at, public_report
@@ -274,9 +275,7 @@ def test_incremental_refresh_matches_a_full_rebuild(catalogue):
 
 def test_beat_runs_the_refresh(catalogue):
     schedule = settings.CELERY_BEAT_SCHEDULE["refresh-statistics"]
-    assert schedule["task"] == "reports.stats.tasks.refresh_statistics"
-    from reports.stats.tasks import refresh_statistics
-
+    assert schedule["task"] == refresh_statistics.name
     public_report()
     refresh_statistics.delay()
     assert DailyStat.objects.filter(scope=DailyStat.Scope.PROVINCE, received=1).exists()

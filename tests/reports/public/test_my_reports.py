@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from reports.models import Report
 from reports.private_link import private_report_url
+from reports.public.report_views import MY_REPORTS_PER_PAGE
 from tests.factories import ReportFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,8 +65,6 @@ def test_query_count_does_not_grow_with_reports(
 
 
 def test_paginated(client, catalogue, citizen):
-    from accounts.views import MY_REPORTS_PER_PAGE
-
     reports = [ReportFactory(reporter=citizen) for _ in range(MY_REPORTS_PER_PAGE + 1)]
     client.force_login(citizen)
 
