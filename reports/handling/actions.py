@@ -27,11 +27,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import StaffMembership, User
+from accounts.models import User
 from reports.deadlines import clocks as deadlines
 from reports.models import Follower, Photo, Rating, Report, ReportEvent
 from reports.notifications.queue import queue_event_emails
-from reports.permissions import roles_for, staff_access
+from reports.permissions import assignable_users, roles_for, staff_access
 from reports.private_link import private_token_valid
 from reports.workflow import (
     DISPUTE_WINDOW,
@@ -146,22 +146,6 @@ def _check_department(department: Department | None) -> Department:
     if not department.is_active:
         raise ValidationError(_("This agency is no longer active."))
     return department
-
-
-def is_assignable(user: User, department_id: int | None) -> bool:
-    """Officers and managers of the agency (and the intake centre's officers for reports the
-    centre handles itself) may be assigned its reports."""
-    if department_id is None or not user.is_active:
-        return False
-    return StaffMembership.objects.filter(
-        user=user,
-        department_id=department_id,
-        role__in=[
-            StaffMembership.Role.AGENCY_OFFICER,
-            StaffMembership.Role.AGENCY_MANAGER,
-            StaffMembership.Role.INTAKE_OFFICER,
-        ],
-    ).exists()
 
 
 # --- intake --------------------------------------------------------------------------------
@@ -365,10 +349,12 @@ def report_transfer(
 
 @transaction.atomic
 def report_assign(*, report: Report, acting_user: User, assignee: User | None) -> Report:
-    """Gives the report to one officer of its agency (``None`` clears the assignment)."""
+    """Gives the report to one officer of its agency (``None`` clears the assignment).
+    Who may be assigned is ``reports.permissions.assignable_users``, the rule the dashboard's
+    choices come from too."""
     report = _lock(report)
     _authorise("assign", report, acting_user)
-    if assignee is not None and not is_assignable(assignee, report.department_id):
+    if assignee is not None and not assignable_users(report=report).filter(pk=assignee.pk).exists():
         raise ValidationError(_("This person is not an officer of the handling agency."))
     new_id = assignee.pk if assignee else None
     if new_id == report.assigned_to_id:
