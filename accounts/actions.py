@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from reports.models import Follower, OutboundEmail, Report
+from reports.intake.guest_join import guest_reports_join as reports_guest_join
+from reports.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 
@@ -104,30 +105,11 @@ def user_verify_email(*, user: User) -> int:
     return guest_reports_join(user=user)
 
 
-@transaction.atomic
 def guest_reports_join(*, user: User) -> int:
-    """Attach guest reports and follows made with ``user``'s confirmed address to the account.
-
-    Reports already linked to an account are left alone. The joined tracking codes are logged,
-    which with the reports' own timelines is the audit trail. Returns the number joined.
-    """
-    if not user.email_verified:
-        return 0
-    reports = Report.objects.select_for_update().filter(
-        reporter__isnull=True, reporter_email__iexact=user.email
-    )
-    codes = list(reports.values_list("tracking_code", flat=True))
-    if codes:
-        Report.objects.filter(
-            tracking_code__in=codes, reporter__isnull=True, reporter_email__iexact=user.email
-        ).update(reporter=user, updated_at=timezone.now())
-        logger.info("Account %s joined guest reports %s", user.pk, ", ".join(codes))
-    followed = Follower.objects.filter(user__isnull=True, email__iexact=user.email).update(
-        user=user
-    )
-    if followed:
-        logger.info("Account %s joined %d follows made as a guest", user.pk, followed)
-    return len(codes)
+    """Guest reports and follows made with ``user``'s confirmed address join the account (the
+    account owner's own doing: at sign-in or when confirming). The rule and its audit events
+    are ``reports.intake.guest_join``. Returns the number of reports joined."""
+    return reports_guest_join(user=user, acting_user=user)
 
 
 def _account_email_queue(*, user: User, template: str, window: int) -> OutboundEmail | None:

@@ -173,7 +173,9 @@ def _save_with_unique_code(report: Report, attempts: int = 5) -> None:
 
 @transaction.atomic
 def report_follow(*, report: Report, email: str, language: str, acting_user=None) -> Follower:
-    """Adds a "me too" follower to a public report; following twice changes nothing."""
+    """Adds a "me too" follower to a public report; following twice changes nothing, and
+    following again after unsubscribing turns the emails back on. Each change is an internal
+    event on the report's timeline."""
     email = email.strip().lower()
     user = acting_user if acting_user is not None and acting_user.is_authenticated else None
     follower, created = Follower.objects.get_or_create(
@@ -183,6 +185,13 @@ def report_follow(*, report: Report, email: str, language: str, acting_user=None
         Report.objects.filter(pk=report.pk).update(follower_count=F("follower_count") + 1)
         event_record(report=report, kind=ReportEvent.Kind.FOLLOWED, acting_user=user)
     elif not follower.is_subscribed:
+        # Following again after unsubscribing: the emails start again.
         follower.is_subscribed = True
         follower.save(update_fields=["is_subscribed"])
+        event_record(
+            report=report,
+            kind=ReportEvent.Kind.RESUBSCRIBED,
+            acting_user=user,
+            data={"follower": follower.pk, "by_reporter": follower.is_reporter},
+        )
     return follower

@@ -27,7 +27,9 @@ def unsubscribe(request, token: str):
             request, "reports/unsubscribe.html", {"follower": follower, "report": follower.report}
         )
     subscribed = request.POST.get("action") == "resubscribe"
-    follower = follower_set_subscription(token=token, subscribed=subscribed)
+    follower = follower_set_subscription(
+        token=token, subscribed=subscribed, acting_user=request.user
+    )
     if follower is None:
         raise Http404
     if request.POST.get("List-Unsubscribe") == "One-Click":
