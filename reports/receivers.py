@@ -13,10 +13,10 @@ from reports.intake.guest_join import guest_reports_join
 
 @receiver(email_confirmed, dispatch_uid="reports.join_guest_reports_on_confirmation")
 def join_guest_reports_on_confirmation(sender, user, **kwargs) -> int:
-    return guest_reports_join(user=user)
+    return guest_reports_join(user=user, acting_user=user)
 
 
 @receiver(user_logged_in, dispatch_uid="reports.join_guest_reports_on_sign_in")
 def join_guest_reports_on_sign_in(sender, request, user, **kwargs) -> int:
     """Reports made as a guest since the last visit join the account (once it is confirmed)."""
-    return guest_reports_join(user=user)
+    return guest_reports_join(user=user, acting_user=user)

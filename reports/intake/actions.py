@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import user_for_guest_email
 from reports.deadlines.clocks import start_intake_clock
+from reports.events import event_record
 from reports.intake.photos import photos_claim
 from reports.intake.routing import proposed_department
 from reports.models import Follower, Photo, Report, ReportEvent
-from reports.notifications.queue import queue_event_emails
 from reports.search import search_text_for
 from reports.tracking import new_tracking_code
 from services.calendar import current_calendar
@@ -109,11 +109,22 @@ def report_submit(
     start_intake_clock(report, calendar=current_calendar())
     _save_with_unique_code(report)
 
-    event = ReportEvent.objects.create(
+    # The reporter follows first: the acknowledgement goes to the report's followers.
+    if report.reporter_email:
+        Follower.objects.create(
+            report=report,
+            user=reporter,
+            email=report.reporter_email,
+            language=language,
+            is_reporter=True,
+        )
+        Report.objects.filter(pk=report.pk).update(follower_count=1)
+        report.follower_count = 1
+    event = event_record(
         report=report,
         kind=ReportEvent.Kind.SUBMITTED,
-        actor=reporter,
-        created_at=now,
+        acting_user=reporter,
+        at=now,
         is_public=True,
         to_status=Report.Status.SUBMITTED,
         department=report.proposed_department,
@@ -125,17 +136,6 @@ def report_submit(
         photo.position = position
         photo.staged_by = ""
         photo.save(update_fields=["report", "event", "position", "staged_by"])
-    if report.reporter_email:
-        Follower.objects.create(
-            report=report,
-            user=reporter,
-            email=report.reporter_email,
-            language=language,
-            is_reporter=True,
-        )
-        Report.objects.filter(pk=report.pk).update(follower_count=1)
-        report.follower_count = 1
-    queue_event_emails(event)
     return report
 
 
@@ -173,7 +173,9 @@ def _save_with_unique_code(report: Report, attempts: int = 5) -> None:
 
 @transaction.atomic
 def report_follow(*, report: Report, email: str, language: str, acting_user=None) -> Follower:
-    """Adds a "me too" follower to a public report; following twice changes nothing."""
+    """Adds a "me too" follower to a public report; following twice changes nothing, and
+    following again after unsubscribing turns the emails back on. Each change is an internal
+    event on the report's timeline."""
     email = email.strip().lower()
     user = acting_user if acting_user is not None and acting_user.is_authenticated else None
     follower, created = Follower.objects.get_or_create(
@@ -181,14 +183,15 @@ def report_follow(*, report: Report, email: str, language: str, acting_user=None
     )
     if created:
         Report.objects.filter(pk=report.pk).update(follower_count=F("follower_count") + 1)
-        ReportEvent.objects.create(
-            report=report,
-            kind=ReportEvent.Kind.FOLLOWED,
-            actor=user,
-            created_at=timezone.now(),
-            is_public=False,
-        )
+        event_record(report=report, kind=ReportEvent.Kind.FOLLOWED, acting_user=user)
     elif not follower.is_subscribed:
+        # Following again after unsubscribing: the emails start again.
         follower.is_subscribed = True
         follower.save(update_fields=["is_subscribed"])
+        event_record(
+            report=report,
+            kind=ReportEvent.Kind.RESUBSCRIBED,
+            acting_user=user,
+            data={"follower": follower.pk, "by_reporter": follower.is_reporter},
+        )
     return follower

@@ -3,6 +3,8 @@
 A photo is staged (``report`` is null) as soon as it is uploaded, bound to the uploader's
 session key, so a form that comes back with an error keeps its photos. The submit action
 claims the staged photos and attaches them; photos never attached are discarded after a day.
+A staged photo belongs to no report yet, so staging and discarding record no event: the action
+that attaches photos (submission, an answer to a question, a resolution) records its event.
 """
 
 from __future__ import annotations

@@ -9,8 +9,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import StaffMembership, User
+from accounts.models import User
 from reports.models import Report
+from reports.permissions import assignable_users
 from reports.search import fold_diacritics
 from reports.tracking import normalise_tracking_code
 from services.models import Category, Commune, Department
@@ -121,13 +122,8 @@ def _bootstrap(widget):
 
 
 def assignable_staff(access):
-    """Officers the user may pick as assignee: those of the user's agencies, or every
-    agency officer for the province-wide roles."""
-    memberships = StaffMembership.objects.exclude(role=StaffMembership.Role.LEADER)
-    if not access.sees_all:
-        memberships = memberships.filter(department_id__in=access.agency_departments)
-    return (
-        User.objects.filter(is_active=True, pk__in=memberships.values("user_id"))
-        .only("id", "email", "full_name")
-        .order_by("full_name", "email")
-    )
+    """The assignees the user's lists offer (filter and bulk assignment): everyone assignable
+    in the agencies the user works for, or in any agency for the province-wide roles. The
+    rule itself is ``reports.permissions.assignable_users``."""
+    departments = None if access.sees_all else access.agency_departments
+    return assignable_users(departments=departments).only("id", "email", "full_name")

@@ -45,13 +45,13 @@ def people():
 def race(monkeypatch, *calls):
     """Runs the calls in parallel threads; each holds its lock a moment before writing the
     event, so the transactions overlap. Returns what each call returned or raised."""
-    original = actions._record
+    original = actions.event_record
 
     def slow_record(*args, **kwargs):
         time.sleep(0.3)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(actions, "_record", slow_record)
+    monkeypatch.setattr(actions, "event_record", slow_record)
     results = [None] * len(calls)
     barrier = threading.Barrier(len(calls))
 

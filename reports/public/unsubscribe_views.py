@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from reports.models import Follower
-from reports.notifications.subscriptions import follower_set_subscription
+from reports.subscriptions import follower_set_subscription
 
 
 # The token in the path is the credential, and mail clients that implement RFC 8058 POST
@@ -27,7 +27,9 @@ def unsubscribe(request, token: str):
             request, "reports/unsubscribe.html", {"follower": follower, "report": follower.report}
         )
     subscribed = request.POST.get("action") == "resubscribe"
-    follower = follower_set_subscription(token=token, subscribed=subscribed)
+    follower = follower_set_subscription(
+        token=token, subscribed=subscribed, acting_user=request.user
+    )
     if follower is None:
         raise Http404
     if request.POST.get("List-Unsubscribe") == "One-Click":
