@@ -14,7 +14,7 @@ def test_home_counts_and_newest_reports(catalogue):
     resolved = public_report(status=S.RESOLVED)
     closed = public_report(status=S.CLOSED)
     # Accepted, then merged into another report: counted, but not among the newest.
-    merged = public_report(status=S.DUPLICATE, duplicate_of=in_progress)
+    public_report(status=S.DUPLICATE, duplicate_of=in_progress)
     public_report(published=False)  # awaiting intake: not public
     page = home_page()
     assert page["counts"] == {"total": 4, "in_progress": 1, "resolved": 2}
