@@ -1,8 +1,8 @@
 from django.urls import path, register_converter
 
-from reports.handling import reporter_views as reporter
 from reports.intake import views as citizen
 from reports.public import report_views
+from reports.public import reporter_views as reporter
 from reports.public import unsubscribe_views as email
 from reports.tracking import CODE_PATTERN
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 from reports.deadlines.clocks import recompute_open_deadlines
 from reports.events import event_record
 from reports.models import Report, ReportEvent
-from reports.workflow import OPEN_STATUSES
 from services.calendar import current_calendar
 
 DUE_FIELDS = ("intake_due_at", "response_due_at", "resolution_due_at")
@@ -44,16 +43,15 @@ def open_reports_deadlines_recompute(
     computes and returns the changes without saving anything. Safe to run twice.
     """
     calendar = current_calendar()
-    ids = list(
-        Report.objects.filter(status__in=OPEN_STATUSES).order_by("pk").values_list("pk", flat=True)
-    )
+    ids = list(Report.objects.open().order_by("pk").values_list("pk", flat=True))
     result = RecomputeResult(checked=len(ids))
     for start in range(0, len(ids), batch_size):
         with transaction.atomic():
             batch = (
                 Report.objects.select_for_update(of=("self",))
                 .select_related("category")
-                .filter(pk__in=ids[start : start + batch_size], status__in=OPEN_STATUSES)
+                .open()
+                .filter(pk__in=ids[start : start + batch_size])
             )
             fields, moves = set(), []
             now = timezone.now()

@@ -33,7 +33,6 @@ from accounts.models import StaffMembership
 from camau_portal.notifications.outbox import Recipient, queue_emails
 from reports.deadlines.clocks import RunningClock, running_clocks, watch_deadlines
 from reports.models import DeadlineReminder, Report
-from reports.workflow import OPEN_STATUSES
 from services.calendar import current_calendar
 from services.models import Department
 from services.sla import WorkingCalendar
@@ -254,7 +253,8 @@ def reconcile_deadline_checks(*, calendar: WorkingCalendar | None = None) -> int
     calendar = calendar or current_calendar()
     fixed = 0
     candidates = (
-        Report.objects.filter(status__in=OPEN_STATUSES, deadline_check_at__isnull=True)
+        Report.objects.open()
+        .filter(deadline_check_at__isnull=True)
         .select_related("category")
         .order_by("pk")
     )

@@ -1,13 +1,13 @@
-"""Reads for the report form: reports already made nearby, and the photos staged for it."""
+"""Reads for the report form: reports already made nearby, the commune a pin suggests, and the
+photos staged for it."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
-from reports.models import Photo
-from reports.public.selectors import public_reports
-from reports.workflow import HANDLING_STATUSES
+from reports.models import Photo, Report
 from services.geo import bounding_box, distance_m
+from services.models import Commune
 
 NEARBY_RADIUS_M = 250
 
@@ -16,17 +16,18 @@ NEARBY_DAYS = 30
 
 
 def nearby_open_reports(*, category_id: int, latitude: float, longitude: float, limit: int = 5):
-    """Public open reports of one category within 250 m from the last 30 days, nearest first.
+    """Public reports an agency is handling, of one category, within 250 m, from the last 30
+    days, nearest first.
 
     A bounding box narrows the candidates on the (latitude, longitude) index; the exact
     distance is measured in Python on that handful of rows.
     """
     south, west, north, east = bounding_box(latitude, longitude, NEARBY_RADIUS_M)
     candidates = (
-        public_reports()
+        Report.objects.public()
+        .handling()
         .filter(
             category_id=category_id,
-            status__in=HANDLING_STATUSES,
             submitted_at__gte=timezone.now() - timedelta(days=NEARBY_DAYS),
             latitude__range=(south, north),
             longitude__range=(west, east),
@@ -42,6 +43,13 @@ def nearby_open_reports(*, category_id: int, latitude: float, longitude: float, 
             with_distance.append(report)
     with_distance.sort(key=lambda report: report.distance_m)
     return with_distance[:limit]
+
+
+def commune_name(commune_id: int | None) -> str:
+    """The name of a commune ("" when there is none with that id). One query."""
+    if commune_id is None:
+        return ""
+    return Commune.objects.filter(pk=commune_id).values_list("name", flat=True).first() or ""
 
 
 def staged_photos(*, keys: list[str], staged_by: str) -> list:

@@ -22,7 +22,6 @@ from reports.intake.uploads import session_key
 from reports.private_link import private_report_url
 from reports.public import selectors
 from services.geo import province_geography
-from services.models import Commune
 
 SUBMITTED_SESSION_KEY = "submitted_reports"
 
@@ -201,11 +200,10 @@ def commune_for_point(request):
             {"inside_province": False, "message": _("This point is outside Cà Mau province.")}
         )
     commune_id = geography.suggest_commune(latitude, longitude)
-    commune = Commune.objects.filter(pk=commune_id).only("name").first()
     return JsonResponse(
         {
             "inside_province": True,
-            "commune": {"id": commune_id, "name": commune.name if commune else ""},
+            "commune": {"id": commune_id, "name": intake_selectors.commune_name(commune_id)},
             "by_boundary": geography.commune_containing(latitude, longitude) is not None,
         }
     )

@@ -9,16 +9,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from reports.handling.selectors import reporter_options
 from reports.intake.actions import report_follow
 from reports.intake.forms import FollowForm, TrackForm
-from reports.models import Report, ReportEvent
 from reports.permissions import staff_access
 from reports.private_link import private_report_url, private_token_valid
 from reports.public import selectors
+from reports.public.visibility import public_outcome
 
 SUBMITTED_SESSION_KEY = "submitted_reports"
 MY_REPORTS_PER_PAGE = 20
@@ -28,7 +30,12 @@ def _detail_context(report, *, private: bool, staff: bool) -> dict:
     return {
         "report": report,
         "photos": selectors.report_photos(report, include_hidden=staff),
-        "timeline": selectors.report_timeline(report, public_only=not (private or staff)),
+        "timeline": (
+            selectors.reporter_timeline(report)
+            if private
+            else selectors.report_timeline(report, public_only=not staff)
+        ),
+        "due_by": selectors.promised_resolution(report),
         "is_private_view": private,
         "follow_form": FollowForm(),
     }
@@ -46,9 +53,9 @@ def report_detail(request, code: str):
         return render(
             request, "reports/detail.html", _detail_context(report, private=False, staff=staff)
         )
-    if report.status in (Report.Status.REJECTED, Report.Status.DUPLICATE) and not report.is_hidden:
-        # Never accepted: the public learns the outcome, not the content.
-        return render(request, "reports/outcome.html", {"report": report})
+    outcome = public_outcome(report)
+    if outcome is not None:
+        return render(request, "reports/outcome.html", {"report": report, "outcome": outcome})
     if code in request.session.get(SUBMITTED_SESSION_KEY, []):
         return redirect(private_report_url(report))
     return render(request, "reports/not_public.html", {"code": code}, status=404)
@@ -62,13 +69,8 @@ def report_private(request, code: str, token: str):
     if report is None:
         raise Http404
     context = _detail_context(report, private=True, staff=False)
-    context["timeline"] = [
-        event
-        for event in selectors.report_timeline(report, public_only=False)
-        if event.is_public
-        or event.kind in (ReportEvent.Kind.INFO_REQUESTED, ReportEvent.Kind.INFO_PROVIDED)
-    ]
     context["private_token"] = token
+    context["reporter_options"] = reporter_options(report, now=timezone.now())
     return render(request, "reports/detail.html", context)
 
 

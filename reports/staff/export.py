@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports.pagination import iterate_in_chunks
+from reports.pagination import SORTS, iterate_in_chunks
 from reports.permissions import StaffAccess
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -76,7 +76,7 @@ def export_rows(queryset, *, access: StaffAccess, sort: str) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([str(title) for title, _value, _personal in columns])
     queryset = queryset.select_related("category", "commune", "department", "assigned_to")
-    for report in iterate_in_chunks(queryset, sort=sort):
+    for report in iterate_in_chunks(queryset, order=SORTS[sort]):
         show_reporter = access.may_see_reporter(report)
         yield writer.writerow(
             [

@@ -100,11 +100,11 @@ class StaffReportFilter(django_filters.FilterSet):
 
     def filter_deadline(self, queryset, name, value):
         if value == DeadlineState.OVERDUE:
-            return queryset.filter(handling_due_at__lt=self.now)
+            return queryset.overdue(self.now)
         if value == DeadlineState.DUE_SOON:
-            return queryset.filter(handling_due_at__gte=self.now, handling_due_at__lt=self.soon)
+            return queryset.due_soon(self.now, until=self.soon)
         if value == DeadlineState.ON_TIME:
-            return queryset.filter(handling_due_at__gte=self.soon)
+            return queryset.on_time(until=self.soon)
         return queryset
 
 

@@ -7,8 +7,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.models import StaffMembership
+from reports.handling import actions
 from reports.models import Report, ReportEvent
 from reports.open311.formats import w3c_datetime
+from services.models import Department
+from tests.factories import StaffFactory, membership, submit_report
 from tests.public_fixtures import S, public_report
 
 pytestmark = pytest.mark.django_db
@@ -401,3 +405,91 @@ def test_report_fields_never_leak_reporter(client, world):
         text = client.get(f"{BASE}/{url}").content.decode()
         for private in PERSONAL:
             assert private not in text
+
+
+@pytest.fixture
+def handlers(catalogue):
+    """An intake officer, and an officer of the Department of Construction (SXD)."""
+    intake = StaffFactory()
+    membership(intake, role=StaffMembership.Role.INTAKE_OFFICER, department_code="IOC")
+    officer = StaffFactory()
+    membership(officer, role=StaffMembership.Role.AGENCY_OFFICER, department_code="SXD")
+    return intake, officer
+
+
+def test_an_update_keeps_the_status_the_report_had_when_it_was_posted(client, handlers):
+    intake, officer = handlers
+    report = actions.report_accept(
+        report=submit_report(), acting_user=intake, department=Department.objects.get(code="SXD")
+    )
+    report = actions.report_start(report=report, acting_user=officer)
+    actions.report_post_update(
+        report=report, acting_user=officer, message="Đội công trình sẽ đến trong tuần."
+    )
+    actions.report_resolve(report=report, acting_user=officer, answer="Đã vá ổ gà.")
+
+    updates = client.get(f"{BASE}/servicerequestupdates.json").json()
+    assert [(u["description"], u["status"], u["external_status_code"]) for u in updates] == [
+        ("", "open", "submitted"),
+        ("", "open", "accepted"),
+        ("", "open", "in_progress"),  # work started
+        # Posted while in progress: still open, although the report is resolved now.
+        ("Đội công trình sẽ đến trong tuần.", "open", "in_progress"),
+        ("Đã vá ổ gà.", "closed", "resolved"),
+    ]
+
+
+def test_updates_cost_two_queries_however_many(client, world, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the page of events, and their reports' status changes
+        few = client.get(f"{BASE}/servicerequestupdates.json").json()
+    for _ in range(3):
+        report = public_report()
+        event(report, kind=ReportEvent.Kind.ACCEPTED, minutes_ago=2, to_status=S.ACCEPTED)
+        event(report, kind=ReportEvent.Kind.PUBLIC_UPDATE, minutes_ago=1, message="Đang xử lý.")
+    with django_assert_num_queries(2):
+        more = client.get(f"{BASE}/servicerequestupdates.json").json()
+    assert len(more) == len(few) + 9  # three reports: submitted, accepted, an update
+    with django_assert_num_queries(2):
+        paged = client.get(f"{BASE}/servicerequestupdates.json", {"page": 2, "page_size": 4})
+    assert [u["update_id"] for u in paged.json()] == [u["update_id"] for u in more[4:8]]
+
+
+def test_requests_page_by_keyset_through_the_link_header(client, catalogue):
+    made = [public_report() for _ in range(5)]
+    newest_first = [r.tracking_code for r in reversed(made)]
+
+    def ids(response):
+        return [record["service_request_id"] for record in response.json()]
+
+    first = client.get(f"{BASE}/requests.json", {"page_size": 2, "service_code": "ROAD_DAMAGE"})
+    assert ids(first) == newest_first[:2]
+    link = first["Link"]
+    assert link == (
+        f"<http://testserver{BASE}/requests.json?page_size=2&service_code=ROAD_DAMAGE"
+        f'&after={newest_first[1]}>; rel="next"'
+    )
+    second = client.get(link[1 : link.index(">")])
+    assert ids(second) == newest_first[2:4]
+    third = client.get(second["Link"][1 : second["Link"].index(">")])
+    assert ids(third) == newest_first[4:]
+    assert "Link" not in third
+    # Numbered pages still work, through the same code; their Link continues by keyset.
+    numbered = client.get(f"{BASE}/requests.json", {"page": 2, "page_size": 2})
+    assert ids(numbered) == newest_first[2:4]
+    assert f"after={newest_first[3]}" in numbered["Link"] and "page=" not in numbered["Link"]
+
+
+def test_requests_page_costs_one_query_or_two_with_a_cursor(
+    client, catalogue, django_assert_num_queries
+):
+    made = [public_report() for _ in range(3)]
+    with django_assert_num_queries(1):
+        client.get(f"{BASE}/requests.json")
+    with django_assert_num_queries(2):  # the cursor's row, then the page
+        client.get(f"{BASE}/requests.json", {"after": made[-1].tracking_code})
+
+
+def test_page_and_after_together_are_refused(client, catalogue):
+    response = client.get(f"{BASE}/requests.json", {"page": 2, "after": "CM-0000-0000"})
+    assert response.status_code == 400
+    assert response.json()[0]["description"] == "page and after cannot be used together"

@@ -193,6 +193,14 @@ def test_summary_has_public_fields_only(client, spread):
         assert private not in body
 
 
+def test_summary_costs_two_queries(client, spread, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the report, its first photo
+        response = client.get(
+            reverse("public:map_summary", kwargs={"code": spread[0].tracking_code})
+        )
+    assert response.status_code == 200 and response.json()["photo"] is None
+
+
 def test_summary_of_a_report_not_public_is_404(client, catalogue):
     waiting = public_report(published=False)
     url = reverse("public:map_summary", kwargs={"code": waiting.tracking_code})
