@@ -14,14 +14,15 @@ import pytest
 import redis
 
 from reports.models import OutboundEmail
-from tests.conftest import REQUIRE_SERVICES
+from tests.conftest import REQUIRE_SERVICES, TEST_REDIS_URL
 from tests.integration.harness import RecordingHandler, RedisServer, SmtpServer, Worker, wait_for
 from tests.reports.support import submit_report
 
 pytestmark = [pytest.mark.redis, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-# Database 1 of the shared Redis is reserved for these tests.
-WORKER_REDIS_URL = os.environ.get("TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/1")
+# The Redis database given to this test run (TEST_REDIS_URL): emptied by these tests, so two
+# runs on one machine (several developers, or CI jobs) must not share it.
+WORKER_REDIS_URL = os.environ.get("TEST_WORKER_REDIS_URL", TEST_REDIS_URL)
 DELIVERY_TIMEOUT = 90
 
 
