@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.models import Report
+from accounts.models import StaffMembership
+from reports.handling.actions import report_accept
 from reports.private_link import private_report_url
-from tests.factories import ReportFactory, UserFactory
+from tests.factories import ReportFactory, StaffFactory, UserFactory, membership
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +29,11 @@ def test_lists_own_reports_newest_first_with_status_and_private_links(
 ):
     now = timezone.now()
     older = ReportFactory(reporter=citizen, submitted_at=now - timedelta(days=3))
-    newer = ReportFactory(
-        reporter=citizen, submitted_at=now - timedelta(hours=1), status=Report.Status.IN_PROGRESS
+    intake = StaffFactory()
+    membership(intake, role=StaffMembership.Role.INTAKE_OFFICER, department_code="IOC")
+    newer = report_accept(
+        report=ReportFactory(reporter=citizen, submitted_at=now - timedelta(hours=1)),
+        acting_user=intake,
     )
     someone_elses = ReportFactory(reporter=UserFactory(), title="Không phải của tôi")
     guest = ReportFactory(title="Phản ánh của khách")
@@ -44,7 +48,7 @@ def test_lists_own_reports_newest_first_with_status_and_private_links(
     assert html.index(newer.tracking_code) < html.index(older.tracking_code)
     assert f'href="{private_report_url(newer)}"' in html
     assert f'href="{private_report_url(older)}"' in html
-    assert "Đang xử lý" in html  # the status, translated
+    assert "Đã tiếp nhận" in html  # the status, translated
     assert "Chờ tiếp nhận" in html
     for hidden in (someone_elses, guest):
         assert hidden.tracking_code not in html

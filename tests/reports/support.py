@@ -1,8 +1,6 @@
 """Test data for the deadline and email tests, on top of ``tests.factories``. Reports need the
 ``catalogue`` fixture."""
 
-from unittest import mock
-
 import factory
 from django.utils import timezone
 
@@ -44,7 +42,4 @@ def submit_report(*, submitted_at=None, **overrides) -> Report:
     overrides.setdefault("reporter_name", "Trần Thị Bé")
     overrides.setdefault("reporter_email", "be.tran@example.org")
     overrides.setdefault("reporter_phone", "0912345678")
-    if submitted_at is None:
-        return _submit_report(**overrides)
-    with mock.patch("django.utils.timezone.now", return_value=submitted_at):
-        return _submit_report(**overrides)
+    return _submit_report(submitted_at=submitted_at, **overrides)

@@ -87,7 +87,7 @@ def test_only_intake_accepts_or_rejects(staff, submitted, who):
         actions.report_reject(report=submitted, acting_user=getattr(staff, who), reason="x")
     submitted.refresh_from_db()
     assert submitted.status == S.SUBMITTED
-    assert not ReportEvent.objects.filter(report=submitted).exists()
+    assert [event.kind for event in submitted.events.all()] == [ReportEvent.Kind.SUBMITTED]
 
 
 def test_accept_twice_is_refused(staff, accepted):

@@ -38,7 +38,7 @@ def people():
         StaffMembershipFactory(user=officer, department=commune.committee)
         officers.append(officer)
     # No followers: nothing to email, so no delivery runs after commit.
-    report = SubmittedReportFactory(commune=commune, follower=False, reporter_email="")
+    report = SubmittedReportFactory(commune=commune, reporter_email="")
     return intake, intake2, officers, report
 
 
