@@ -54,10 +54,12 @@ def test_urgent_reports_get_the_urgent_target(catalogue):
     report = handled_report(
         category=Category.objects.get(code="ROAD_DAMAGE"), priority=Report.Priority.URGENT
     )
-    assert report.resolution_due_at == CAL.add(MONDAY_0900, timedelta(hours=4))
+    # 4 working hours from Monday 09:00: 2 h 30 to 11:30, 1 h 30 from 13:30 = 15:00.
+    assert report.resolution_due_at == local(2026, 3, 2, 15, 0)
     report.priority = Report.Priority.NORMAL
     recompute_resolution_due(report, calendar=CAL)
-    assert report.resolution_due_at == CAL.add_target(MONDAY_0900, 10, "wd")
+    # 10 working days (80 h) from Monday 09:00 are two full weeks: Monday 16/03 09:00.
+    assert report.resolution_due_at == local(2026, 3, 16, 9, 0)
 
 
 @pytest.mark.django_db

@@ -68,9 +68,12 @@ def test_submit_with_photo_then_confirmation_and_private_link(
     photo = report.photos.get()
     assert photo.staged_by == "" and photo.kind == Photo.Kind.REPORT
 
-    page = client.get(response["Location"])
-    assert report.tracking_code in page.content.decode()
-    assert private_report_url(report) in page.content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert report.tracking_code in page
+    # The confirmation gives the private link, which opens the report before it is public.
+    link = re.search(rf'href="[^"]*(/reports/{report.tracking_code}/p/[^/"]+/)"', page).group(1)
+    private_page = client.get(link)
+    assert private_page.status_code == 200 and report.title in private_page.content.decode()
 
     # The acknowledgement went out (through the outbox, sent by the task after commit).
     assert len(mail.outbox) == 1
