@@ -17,6 +17,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import StaffMembership, User
+from reports.handling.actions import report_accept
 from reports.intake.actions import report_submit
 from reports.models import Photo, Report
 from services.models import Category, Commune, Department
@@ -105,6 +106,17 @@ class SubmittedReportFactory(ReportFactory):
 def membership(user, *, role: str, department_code: str | None) -> StaffMembership:
     department = Department.objects.get(code=department_code) if department_code else None
     return StaffMembership.objects.create(user=user, role=role, department=department)
+
+
+def intake_officer() -> User:
+    user = StaffFactory()
+    membership(user, role=StaffMembership.Role.INTAKE_OFFICER, department_code="IOC")
+    return user
+
+
+def publish(report: Report) -> Report:
+    """The report accepted by the intake centre, which makes it public."""
+    return report_accept(report=report, acting_user=intake_officer())
 
 
 def jpeg_upload(name="photo.jpg", size=(640, 480), colour=(200, 80, 40), exif=None):

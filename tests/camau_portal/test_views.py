@@ -1,4 +1,10 @@
+"""The project's own pages: the home page and the health check (camau_portal.views)."""
+
+import re
+
 import pytest
+
+from tests.factories import publish, submit_report
 
 pytestmark = pytest.mark.django_db
 
@@ -22,3 +28,11 @@ def test_healthz_fails_when_redis_is_unreachable(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["redis"].startswith("error")
+
+
+def test_home_shows_public_reports_only(client, catalogue):
+    public = publish(submit_report(title="Cống nghẹt đường Phan Ngọc Hiển"))
+    hidden = submit_report(title="Chưa tiếp nhận")
+    html = client.get("/").content.decode()
+    assert public.title in html and hidden.title not in html
+    assert re.search(r'id="count-total">\s*1<', html)
