@@ -6,10 +6,18 @@ from django.utils import timezone
 
 from accounts.models import StaffMembership, User
 from reports.models import Follower, Report, ReportEvent
+from reports.notifications.queue import queue_event_emails
 from tests.factories import ReportFactory, StaffFactory
 from tests.factories import submit_report as _submit_report
 
-__all__ = ["FollowerFactory", "ReportEventFactory", "ReportFactory", "staff", "submit_report"]
+__all__ = [
+    "FollowerFactory",
+    "ReportEventFactory",
+    "ReportFactory",
+    "public_event",
+    "staff",
+    "submit_report",
+]
 
 
 class FollowerFactory(factory.django.DjangoModelFactory):
@@ -29,6 +37,13 @@ class ReportEventFactory(factory.django.DjangoModelFactory):
     kind = ReportEvent.Kind.PUBLIC_UPDATE
     created_at = factory.LazyFunction(timezone.now)
     is_public = True
+
+
+def public_event(report, kind, **fields) -> ReportEvent:
+    """An event on ``report`` with its emails queued, as the action writing it would."""
+    event = ReportEventFactory(report=report, kind=kind, **fields)
+    queue_event_emails(event)
+    return event
 
 
 def staff(role: str, department=None, *, language="vi", **fields) -> User:
