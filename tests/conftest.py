@@ -22,7 +22,32 @@ def _reachable(url: str) -> bool:
         return False
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="Run only the tests that use the database. For a second pass on another database "
+        "backend: the other tests would run exactly as in the first pass.",
+    )
+
+
+def _uses_database(item) -> bool:
+    database_fixtures = {"db", "transactional_db", "live_server", "django_db_setup"}
+    return item.get_closest_marker("django_db") is not None or bool(
+        database_fixtures & set(getattr(item, "fixturenames", ()))
+    )
+
+
 def pytest_collection_modifyitems(config, items):
+    if config.getoption("database_tests_only"):
+        deselected = [item for item in items if not _uses_database(item)]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = [item for item in items if _uses_database(item)]
+    _require_or_skip_redis(items)
+
+
+def _require_or_skip_redis(items):
     """Tests that need Redis fail in CI when it is missing, and are skipped elsewhere."""
     if _reachable(TEST_REDIS_URL):
         return
