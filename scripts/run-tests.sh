@@ -44,8 +44,8 @@ except Exception:
     sys.exit(1)
 PY
 then
-  echo "== tests on PostgreSQL"
-  DATABASE_URL="$PG_URL" run_pytest -n 2 -m "not browser and not deploy" "$@"
+  echo "== tests on PostgreSQL (those that use the database; the others ran above)"
+  DATABASE_URL="$PG_URL" run_pytest -n 2 -m "not browser and not deploy" --database-tests-only "$@"
 elif [ "${CI:-}" = "true" ] || [ "${REQUIRE_SERVICES:-}" = "1" ]; then
   echo "PostgreSQL is required here but unreachable at $PG_URL" >&2
   exit 1

@@ -38,18 +38,22 @@ def search_reports(queryset, text: str):
     text = (text or "").strip()
     if not text:
         return queryset
-    if _CODE_LIKE.match(text) and any(ch.isdigit() for ch in text):
-        code = normalise_tracking_code(text)
-        if code:
-            return queryset.filter(tracking_code=code)
+    code = normalise_tracking_code(text) if _CODE_LIKE.match(text) else None
+    if code and any(ch.isdigit() for ch in text):
+        return queryset.filter(tracking_code=code)
+    words = Q()
     for word in fold_diacritics(text).split()[:MAX_SEARCH_WORDS]:
         # Words that start with what was typed: "ga" finds "gà" but not "ngã".
-        queryset = queryset.filter(
+        words &= (
             Q(search_text__startswith=word)
             | Q(search_text__contains=f" {word}")
             | Q(search_text__contains=f"\n{word}")
         )
-    return queryset
+    if code:
+        # Letters only: a code (one in twenty has no digit, "CM-PEAG-WEGZ") or two words
+        # ("nuoc ngap"); either is found.
+        return queryset.filter(Q(tracking_code=code) | words)
+    return queryset.filter(words)
 
 
 class StaffReportFilter(django_filters.FilterSet):

@@ -83,7 +83,7 @@ def test_confirming_joins_guest_reports_and_follows_with_the_same_address(
     assert guest_report.reporter == user
     assert someone_elses.reporter is None
     assert theirs_already.reporter == other_account
-    assert Follower.objects.get(report=followed).user == user
+    assert Follower.objects.get(report=followed, is_reporter=False).user == user
     html = response.content.decode()
     assert guest_report.tracking_code in html
     assert someone_elses.tracking_code not in html

@@ -145,7 +145,7 @@ def test_bulk_hide_action_takes_a_reason(admin_client, staff):
 
 
 def test_audit_trail_is_read_only(admin_client, accepted):
-    event = ReportEvent.objects.filter(report=accepted).first()
+    event = ReportEvent.objects.get(report=accepted, kind=ReportEvent.Kind.ACCEPTED)
     url = reverse("admin:reports_reportevent_change", args=[event.pk])
     assert admin_client.get(url).status_code == 200
     admin_client.post(url, {"kind": "note", "internal_note": "rewritten"})

@@ -12,7 +12,6 @@ from reports.handling import actions
 from reports.models import Follower, Photo, Rating, Report, ReportEvent
 from reports.private_link import private_token
 from reports.workflow import NotAllowed
-from services.calendar import current_calendar
 from tests.factories import SubmittedReportFactory, staged_photo
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +56,9 @@ def test_accept_dispatches_to_the_proposed_agency_and_starts_the_clocks(staff, c
     assert report.accepted_at == report.intake_done_at == report.published_at == clock.now
     # 4 working hours from 08:30 across the lunch break; ROAD_DAMAGE has 10 working days.
     assert report.response_due_at == datetime(2025, 3, 3, 14, 30, tzinfo=HCM)
-    assert report.resolution_due_at == current_calendar().add_target(clock.now, 10, "wd")
+    # 10 working days are 80 working hours: 6 h 30 on Monday 03/03 from 08:30, 32 h Tuesday
+    # to Friday, 40 h the week after, 1 h 30 on Monday 17/03 from 07:00 = 08:30 (no holiday).
+    assert report.resolution_due_at == datetime(2025, 3, 17, 8, 30, tzinfo=HCM)
     event = last_event(report)
     assert (event.kind, event.is_public, event.actor, event.department) == (
         Kind.ACCEPTED,
@@ -88,7 +89,7 @@ def test_only_intake_accepts_or_rejects(staff, submitted, who):
         actions.report_reject(report=submitted, acting_user=getattr(staff, who), reason="x")
     submitted.refresh_from_db()
     assert submitted.status == S.SUBMITTED
-    assert not ReportEvent.objects.filter(report=submitted).exists()
+    assert [event.kind for event in submitted.events.all()] == [ReportEvent.Kind.SUBMITTED]
 
 
 def test_accept_twice_is_refused(staff, accepted):
@@ -254,10 +255,8 @@ def test_urgent_shortens_the_resolution_target(staff, clock):
     report = actions.report_set_priority(
         report=report, acting_user=staff.manager, priority=Report.Priority.URGENT, reason="nguy"
     )
-    category = report.category
-    assert report.resolution_due_at == current_calendar().add_target(
-        clock.now, category.urgent_target, category.urgent_unit
-    )
+    # Accepted Monday 08:00; urgent is 4 working hours: 3 h 30 to 11:30, 30 min from 13:30.
+    assert report.resolution_due_at == datetime(2025, 3, 3, 14, 0, tzinfo=HCM)
     event = last_event(report)
     assert (event.kind, event.data["from"], event.data["to"]) == (
         Kind.PRIORITY_CHANGED,
@@ -284,7 +283,8 @@ def test_information_round_trip_pauses_the_resolution_clock(staff, clock):
         report=SubmittedReportFactory(commune=staff.commune, submitted_at=clock.now),
         acting_user=staff.intake,
     )
-    due = report.resolution_due_at
+    # Accepted Monday 03/03 08:00 + 10 working days = Monday 17/03 08:00.
+    assert report.resolution_due_at == datetime(2025, 3, 17, 8, 0, tzinfo=HCM)
     with pytest.raises(ValidationError):
         actions.report_request_info(report=report, acting_user=staff.officer, question=" ")
     report = actions.report_request_info(
@@ -310,7 +310,8 @@ def test_information_round_trip_pauses_the_resolution_clock(staff, clock):
     report.refresh_from_db()
     assert report.status == S.IN_PROGRESS and report.resolution_paused_at is None
     assert report.resolution_paused_total == timedelta(hours=2)
-    assert report.resolution_due_at == current_calendar().add(due, timedelta(hours=2))
+    # The 2 working hours waited move the deadline from 08:00 to 10:00.
+    assert report.resolution_due_at == datetime(2025, 3, 17, 10, 0, tzinfo=HCM)
     answer = last_event(report)
     assert answer.kind == Kind.INFO_PROVIDED and answer.actor is None and not answer.is_public
     photo.refresh_from_db()
@@ -368,7 +369,6 @@ def test_only_a_manager_extends_with_a_reason(staff, clock):
         report=SubmittedReportFactory(commune=staff.commune, submitted_at=clock.now),
         acting_user=staff.intake,
     )
-    due = report.resolution_due_at
     for who in ("officer", "intake", "leader", "other_manager"):
         with pytest.raises(NotAllowed):
             actions.report_extend_deadline(
@@ -386,7 +386,9 @@ def test_only_a_manager_extends_with_a_reason(staff, clock):
         report=report, acting_user=staff.manager, working_days=3, reason="Chờ vật tư"
     )
     assert report.resolution_extended
-    assert report.resolution_due_at == current_calendar().add_target(due, 3, "wd")
+    # Due Monday 17/03 08:00 (accepted Monday 03/03 08:00 + 10 working days); 3 more working
+    # days (24 h): 7 h Monday, 8 h Tuesday, 8 h Wednesday, 1 h Thursday from 07:00 = 08:00.
+    assert report.resolution_due_at == datetime(2025, 3, 20, 8, 0, tzinfo=HCM)
     event = last_event(report)
     assert event.kind == Kind.DEADLINE_EXTENDED and event.internal_note == "Chờ vật tư"
 

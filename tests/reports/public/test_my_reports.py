@@ -1,13 +1,14 @@
+import re
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.models import Report
-from reports.private_link import private_report_url
+from accounts.models import StaffMembership
+from reports.handling.actions import report_accept
 from reports.public.report_views import MY_REPORTS_PER_PAGE
-from tests.factories import ReportFactory, UserFactory
+from tests.factories import ReportFactory, StaffFactory, UserFactory, membership
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +30,11 @@ def test_lists_own_reports_newest_first_with_status_and_private_links(
 ):
     now = timezone.now()
     older = ReportFactory(reporter=citizen, submitted_at=now - timedelta(days=3))
-    newer = ReportFactory(
-        reporter=citizen, submitted_at=now - timedelta(hours=1), status=Report.Status.IN_PROGRESS
+    intake = StaffFactory()
+    membership(intake, role=StaffMembership.Role.INTAKE_OFFICER, department_code="IOC")
+    newer = report_accept(
+        report=ReportFactory(reporter=citizen, submitted_at=now - timedelta(hours=1)),
+        acting_user=intake,
     )
     someone_elses = ReportFactory(reporter=UserFactory(), title="Không phải của tôi")
     guest = ReportFactory(title="Phản ánh của khách")
@@ -43,14 +47,16 @@ def test_lists_own_reports_newest_first_with_status_and_private_links(
     assert response.status_code == 200
     html = response.content.decode()
     assert html.index(newer.tracking_code) < html.index(older.tracking_code)
-    assert f'href="{private_report_url(newer)}"' in html
-    assert f'href="{private_report_url(older)}"' in html
-    assert "Đang xử lý" in html  # the status, translated
+    assert "Đã tiếp nhận" in html  # the status, translated
     assert "Chờ tiếp nhận" in html
     for hidden in (someone_elses, guest):
         assert hidden.tracking_code not in html
         assert hidden.title not in html
-        assert private_report_url(hidden) not in html
+    # Each report links to its private page, which opens with the token the link carries.
+    for mine in (newer, older):
+        link = re.search(rf'href="(/reports/{mine.tracking_code}/p/[^/"]+/)"', html).group(1)
+        private_page = client.get(link)
+        assert private_page.status_code == 200 and mine.title in private_page.content.decode()
 
 
 def test_query_count_does_not_grow_with_reports(

@@ -13,7 +13,7 @@ from reports.models import Report, ReportEvent
 from reports.open311.formats import w3c_datetime
 from services.models import Department
 from tests.factories import StaffFactory, membership, submit_report
-from tests.public_fixtures import S, public_report
+from tests.public_fixtures import S, at, public_report
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def world(catalogue):
     accepted = public_report(
         department="SXD",
         address="Trước chợ Cà Mau",
-        resolution_due_at=timezone.now() + timedelta(days=3),
+        resolution_due_at=at("2030-01-07 17:00:00.250000"),
     )
     event(accepted, kind=ReportEvent.Kind.ACCEPTED, minutes_ago=20, to_status=S.ACCEPTED)
     event(
@@ -192,7 +192,8 @@ def test_requests_list_shape_and_privacy(client, world):
     assert accepted["status"] == "open"
     assert accepted["status_notes"] == "Đội công trình sẽ đến trong tuần."
     assert accepted["agency_responsible"] == "Sở Xây dựng"
-    assert accepted["expected_datetime"] == w3c_datetime(report.resolution_due_at)
+    # The deadline in local time with its zone, without the fraction of a second.
+    assert accepted["expected_datetime"] == "2030-01-07T17:00:00+07:00"
     assert accepted["lat"] == report.latitude and accepted["long"] == report.longitude
     assert accepted["address"] == "Trước chợ Cà Mau"
     assert accepted["description"] == report.description

@@ -4,13 +4,11 @@ import pytest
 from georeport import GeoReport
 
 from reports.models import Report
-from services.reference_data import load_reference_data
 from tests.public_fixtures import S, public_report
 
 
 @pytest.fixture
-def published(transactional_db):
-    load_reference_data()
+def published(transactional_db, catalogue):
     return [
         public_report(department="SXD", with_email=False),
         public_report(category="STREETLIGHT", status=S.RESOLVED, with_email=False),

@@ -1,5 +1,11 @@
+"""The project's own pages: the home page and the health check (camau_portal.views)."""
+
+import re
+
 import pytest
 from django.db import OperationalError, connection
+
+from tests.factories import publish, submit_report
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +43,11 @@ def test_healthz_fails_without_the_database(client, monkeypatch):
         "status": "error",
         "checks": {"database": "error: OperationalError"},
     }
+
+
+def test_home_shows_public_reports_only(client, catalogue):
+    public = publish(submit_report(title="Cống nghẹt đường Phan Ngọc Hiển"))
+    hidden = submit_report(title="Chưa tiếp nhận")
+    html = client.get("/").content.decode()
+    assert public.title in html and hidden.title not in html
+    assert re.search(r'id="count-total">\s*1<', html)

@@ -1,13 +1,12 @@
-"""The email outbox: one row per event and recipient, sent once, retried, never lost."""
+"""Rendering and sending one outbox row (reports.notifications.mail): in the recipient's
+language, once, retried with growing delays, re-queued when the broker lost it."""
 
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone, translation
-from kombu.exceptions import OperationalError
 
 from camau_portal.notifications.delivery import (
     FAILED,
@@ -19,11 +18,11 @@ from camau_portal.notifications.delivery import (
 )
 from camau_portal.notifications.models import OutboundEmail
 from camau_portal.notifications.rendering import render_message
-from camau_portal.notifications.tasks import requeue_pending_emails_task, send_outbound_email
+from camau_portal.notifications.tasks import send_outbound_email
 from reports.models import Follower, Report, ReportEvent
 from reports.notifications.queue import queue_event_emails
 from services.models import Department
-from tests.reports.support import FollowerFactory, ReportEventFactory, submit_report
+from tests.reports.support import FollowerFactory, ReportEventFactory, public_event, submit_report
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +32,6 @@ class FailingBackend(BaseEmailBackend):
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("SMTP server unreachable")
-
-
-def public_event(report, kind, **fields):
-    event = ReportEventFactory(report=report, kind=kind, **fields)
-    queue_event_emails(event)
-    return event
 
 
 def test_submission_acknowledgement_reaches_the_reporter_once(
@@ -62,31 +55,6 @@ def test_submission_acknowledgement_reaches_the_reporter_once(
     assert row.sent_at is not None
 
 
-def test_rows_are_written_in_the_events_transaction_and_sent_after_commit(
-    catalogue, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        submit_report()
-    assert OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING).count() == 1
-    assert mail.outbox == []
-    for callback in callbacks:
-        callback()
-    assert len(mail.outbox) == 1
-
-
-def test_producing_twice_for_one_event_sends_nothing_twice(
-    catalogue, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        report = submit_report()
-    event = report.events.get()
-    with django_capture_on_commit_callbacks(execute=True):
-        queue_event_emails(event)
-        queue_event_emails(event)
-    assert OutboundEmail.objects.count() == 1
-    assert len(mail.outbox) == 1
-
-
 def test_delivering_a_row_twice_sends_it_once(catalogue, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         submit_report()
@@ -95,42 +63,6 @@ def test_delivering_a_row_twice_sends_it_once(catalogue, django_capture_on_commi
     assert deliver_outbound_email(row.pk).outcome == SKIPPED
     assert send_outbound_email.delay(row.pk).get() == SKIPPED
     assert len(mail.outbox) == 1
-
-
-def test_followers_hear_public_events_but_not_the_reporters_private_ones(
-    catalogue, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        report = submit_report(
-            reporter_name="Trần Thị Bé", reporter_email="be@example.org", reporter_phone="0912"
-        )
-    FollowerFactory(report=report, email="neighbour@example.org", language="en")
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        public_event(report, ReportEvent.Kind.INFO_REQUESTED, public_message="Which house?")
-    assert [m.to for m in mail.outbox] == [["be@example.org"]]
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        public_event(report, ReportEvent.Kind.RESOLVED, public_message="Đã vá ổ gà.")
-    by_recipient = {m.to[0]: m for m in mail.outbox}
-    assert set(by_recipient) == {"be@example.org", "neighbour@example.org"}
-    to_neighbour = by_recipient["neighbour@example.org"]
-    everything = to_neighbour.subject + to_neighbour.body + to_neighbour.alternatives[0][0]
-    assert "Đã vá ổ gà." in everything
-    for private in ("Trần Thị Bé", "be@example.org", "0912", "/p/"):
-        assert private not in everything
-    assert "/p/" in by_recipient["be@example.org"].body
-
-
-def test_internal_events_are_not_emailed(catalogue, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        report = submit_report()
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        public_event(report, ReportEvent.Kind.NOTE, is_public=False, internal_note="secret")
-        public_event(report, ReportEvent.Kind.ASSIGNED, is_public=False)
-        public_event(report, ReportEvent.Kind.DEADLINE_EXTENDED, is_public=False)
-    assert mail.outbox == []
 
 
 def test_emails_are_in_each_recipients_language(catalogue, django_capture_on_commit_callbacks):
@@ -143,46 +75,6 @@ def test_emails_are_in_each_recipients_language(catalogue, django_capture_on_com
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert subjects[report.reporter_email] == f"Report {report.tracking_code} is closed"
     assert subjects["vi@example.org"] == f"Phản ánh {report.tracking_code} đã đóng"
-
-
-def test_unsubscribed_followers_get_nothing_more(
-    catalogue, client, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        report = submit_report()
-    reporter = Follower.objects.get(report=report)
-    url = f"/unsubscribe/{reporter.unsubscribe_token}/"
-    # A link scanner's GET changes nothing.
-    page = client.get(url)
-    assert page.status_code == 200
-    assert report.tracking_code in page.content.decode()
-    reporter.refresh_from_db()
-    assert reporter.is_subscribed
-    assert client.post(url, {"action": "unsubscribe"}).status_code == 200
-    reporter.refresh_from_db()
-    assert not reporter.is_subscribed
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        public_event(report, ReportEvent.Kind.PUBLIC_UPDATE, public_message="Đang xử lý")
-    assert mail.outbox == []
-    # And back on.
-    client.post(url, {"action": "resubscribe"})
-    reporter.refresh_from_db()
-    assert reporter.is_subscribed
-
-
-def test_one_click_unsubscribe_per_rfc_8058(catalogue, client):
-    follower = FollowerFactory()
-    response = client.post(
-        f"/unsubscribe/{follower.unsubscribe_token}/",
-        "List-Unsubscribe=One-Click",
-        content_type="application/x-www-form-urlencoded",
-    )
-    assert response.status_code == 200
-    follower.refresh_from_db()
-    assert not follower.is_subscribed
-    assert client.post("/unsubscribe/not-a-token/").status_code == 404
-    assert client.get("/unsubscribe/not-a-token/").status_code == 404
 
 
 def test_a_row_queued_before_unsubscribing_is_not_sent(
@@ -211,7 +103,7 @@ def test_a_row_whose_report_was_deleted_is_withdrawn(catalogue, django_capture_o
 def test_failures_are_retried_with_growing_jittered_delays_then_marked_failed(
     catalogue, settings, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "tests.reports.notifications.test_outbox.FailingBackend"
+    settings.EMAIL_BACKEND = "tests.reports.notifications.test_mail.FailingBackend"
     with django_capture_on_commit_callbacks(execute=False):
         submit_report()
     row = OutboundEmail.objects.get()
@@ -230,25 +122,6 @@ def test_failures_are_retried_with_growing_jittered_delays_then_marked_failed(
     assert deliver_outbound_email(row.pk).outcome == FAILED
     row.refresh_from_db()
     assert (row.status, row.attempts) == (OutboundEmail.Status.FAILED, 8)
-
-
-def test_a_broker_outage_keeps_the_submission_and_the_scan_sends_the_email_later(
-    catalogue, settings, django_capture_on_commit_callbacks
-):
-    settings.OUTBOX_REQUEUE_GRACE_SECONDS = 0
-    down = mock.patch.object(
-        send_outbound_email, "apply_async", side_effect=OperationalError("Redis is down")
-    )
-    with down, django_capture_on_commit_callbacks(execute=True):
-        report = submit_report()
-    assert Report.objects.filter(pk=report.pk).exists()
-    assert OutboundEmail.objects.get().status == OutboundEmail.Status.PENDING
-    assert mail.outbox == []
-    # The broker is back: the periodic scan re-queues the row, and it is sent exactly once.
-    assert requeue_pending_emails_task.delay().get() == 1
-    assert len(mail.outbox) == 1
-    assert requeue_pending_emails_task.delay().get() == 0
-    assert len(mail.outbox) == 1
 
 
 def test_requeue_leaves_fresh_rows_and_leases_the_rows_it_takes(
@@ -318,21 +191,3 @@ def test_every_public_event_renders_in_html_and_text(catalogue, kind, language):
     if kind == ReportEvent.Kind.ACCEPTED:
         with translation.override(language):
             assert department.name in message.body
-
-
-def test_dev_mail_viewer_is_debug_only(catalogue, client, settings, tmp_path):
-    settings.EMAIL_FILE_PATH = str(tmp_path)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    settings.DEBUG = False
-    assert client.get("/dev/mail/").status_code == 404
-    report = submit_report()
-    row = OutboundEmail.objects.get()
-    assert deliver_outbound_email(row.pk).outcome == SENT
-    settings.DEBUG = True
-    listing = client.get("/dev/mail/")
-    assert listing.status_code == 200
-    name = next(tmp_path.glob("*.log")).name
-    assert name in listing.content.decode()
-    page = client.get(f"/dev/mail/{name}/")
-    assert report.tracking_code in page.content.decode()
-    assert client.get("/dev/mail/nothing.log/").status_code == 404
