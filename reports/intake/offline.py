@@ -135,6 +135,7 @@ def outbox_messages() -> dict[str, str]:
             "No connection: your report is kept on this device and will be sent by itself when "
             "the connection returns. You may close this page."
         ),
+        "kept": _("Not sent yet: your report is kept on this device."),
         "sending": _("Sending your report…"),
         "sending-photo": _("Sending photo %(number)s of %(count)s…"),
         "restored": _("Your report is back in the form. Correct it and send it again:"),

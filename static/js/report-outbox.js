@@ -29,6 +29,8 @@
   var notice = document.getElementById("outbox-notice");
   var urls = { report: panel.dataset.reportUrl, photo: panel.dataset.photoUrl };
   var RETRY_MS = 60 * 1000;
+  // Why a report waits, beyond no connection (static/js/outbox.js), and what the panel says.
+  var PROBLEMS = { server: "ProblemServer", busy: "ProblemBusy", expired: "ProblemExpired" };
   var handingOver = false;
   var retryTimer = null;
 
@@ -152,14 +154,14 @@
     setBusy(true);
     Outbox.put(entry).then(function () {
       keepStorage();
-      if (offline) return keptForLater();
+      if (offline) return keptForLater("offline");
       say(text("Sending"));
       return csrfToken().then(function (token) {
         return Outbox.sendOne(entry.clientKey, { urls: urls, csrfToken: token, onProgress: progress });
       }).then(function (outcome) {
         if (outcome.state === "sent") return confirmed(outcome.entry);
         if (outcome.state === "refused") return handOver(outcome.entry, submitter);
-        return keptForLater();
+        return keptForLater(outcome.problem);
       });
     }, function () {
       // The device would not store it (private browsing, a full disk): post it as before.
@@ -174,10 +176,10 @@
     });
   }
 
-  function keptForLater() {
+  function keptForLater(problem) {
     requestSync();
     startAfresh();
-    say(text("Saved"), "warning");
+    say(PROBLEMS[problem] ? text("Kept") + " " + text(PROBLEMS[problem]) : text("Saved"), "warning");
     window.scrollTo(0, 0);
     render();
   }
@@ -303,8 +305,7 @@
       element.appendChild(button(text("Edit"), "edit", entry.clientKey, "btn-primary"));
     } else {
       state.textContent = text("StateWaiting");
-      var problem = { server: "ProblemServer", busy: "ProblemBusy", expired: "ProblemExpired" }[entry.problem];
-      if (problem) state.textContent += ". " + text(problem);
+      if (PROBLEMS[entry.problem]) state.textContent += ". " + text(PROBLEMS[entry.problem]);
       element.appendChild(state);
       element.appendChild(button(text("SendNow"), "send", entry.clientKey, "btn-primary"));
     }
