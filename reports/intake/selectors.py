@@ -1,6 +1,7 @@
-"""Reads for the report form: reports already made nearby, the commune a pin suggests, and the
-photos staged for it."""
+"""Reads for the report form: reports already made nearby, the commune a pin suggests, the
+photos staged for it, and the report a device already filed under its client key."""
 
+import uuid
 from datetime import timedelta
 
 from django.utils import timezone
@@ -62,3 +63,8 @@ def staged_photos(*, keys: list[str], staged_by: str) -> list:
         for photo in Photo.objects.filter(key__in=keys, staged_by=staged_by, report__isnull=True)
     }
     return [found[key] for key in dict.fromkeys(keys) if key in found]
+
+
+def report_for_client_key(client_key: uuid.UUID) -> Report | None:
+    """The report filed under a device's client key, if one was."""
+    return Report.objects.filter(client_key=client_key).first()

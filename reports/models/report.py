@@ -31,6 +31,9 @@ class Report(models.Model):
     tracking_code = models.CharField(
         _("tracking code"), max_length=12, unique=True, default=new_tracking_code, editable=False
     )
+    # Made by the reporter's device for each report it composes, and sent again with every
+    # retry: a device that never got the answer to its first attempt files nothing twice.
+    client_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"))
     category = models.ForeignKey(

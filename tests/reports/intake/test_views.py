@@ -141,7 +141,9 @@ def test_over_the_rate_no_photo_is_read(client, form_data, settings, monkeypatch
     settings.REPORT_SUBMIT_RATE = "1/h"
     assert client.post(reverse("reports:new"), form_data).status_code == 302
     staged = []
-    monkeypatch.setattr("reports.intake.views.photo_stage", lambda **kw: staged.append(kw))
+    monkeypatch.setattr(
+        "reports.intake.submission.photo_stage_once", lambda **kw: staged.append(kw)
+    )
 
     response = client.post(reverse("reports:new"), {**form_data, "photos": [jpeg_upload()]})
 
