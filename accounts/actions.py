@@ -1,6 +1,6 @@
 """Writes for citizen accounts: sign-up, email confirmation, account emails.
 
-Account emails go through the report outbox (``reports.models.OutboundEmail``), written in the
+Account emails go through the outbox (``camau_portal.notifications``), written in the
 same transaction as the change and sent by a task after commit, so a broker outage delays an
 email but never loses it. Each kind of email is sent to one account at most once per window
 (the outbox's unique ``dedupe_key``), which also stops anyone flooding a mailbox through the
@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from reports.models import Follower, OutboundEmail, Report
+from accounts.signals import email_confirmed
+from camau_portal.notifications.models import OutboundEmail
+from camau_portal.notifications.outbox import publish_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +93,8 @@ def account_exists_notify(*, user: User) -> OutboundEmail | None:
 
 @transaction.atomic
 def user_verify_email(*, user: User) -> int:
-    """Mark ``user``'s address confirmed and join the reports made as a guest with it.
+    """Mark ``user``'s address confirmed and announce it (``email_confirmed``): the reports
+    made as a guest with it join the account.
 
     Only call it once the owner of the mailbox has proved it (a verification link with the
     password, or a password reset). Idempotent. Returns the number of reports joined.
@@ -101,33 +104,8 @@ def user_verify_email(*, user: User) -> int:
         user.email_verified = True
         user.save(update_fields=["email_verified"])
         logger.info("Account %s confirmed its email address", user.pk)
-    return guest_reports_join(user=user)
-
-
-@transaction.atomic
-def guest_reports_join(*, user: User) -> int:
-    """Attach guest reports and follows made with ``user``'s confirmed address to the account.
-
-    Reports already linked to an account are left alone. The joined tracking codes are logged,
-    which with the reports' own timelines is the audit trail. Returns the number joined.
-    """
-    if not user.email_verified:
-        return 0
-    reports = Report.objects.select_for_update().filter(
-        reporter__isnull=True, reporter_email__iexact=user.email
-    )
-    codes = list(reports.values_list("tracking_code", flat=True))
-    if codes:
-        Report.objects.filter(
-            tracking_code__in=codes, reporter__isnull=True, reporter_email__iexact=user.email
-        ).update(reporter=user, updated_at=timezone.now())
-        logger.info("Account %s joined guest reports %s", user.pk, ", ".join(codes))
-    followed = Follower.objects.filter(user__isnull=True, email__iexact=user.email).update(
-        user=user
-    )
-    if followed:
-        logger.info("Account %s joined %d follows made as a guest", user.pk, followed)
-    return len(codes)
+    responses = email_confirmed.send(sender=User, user=user)
+    return sum(joined for _receiver, joined in responses if isinstance(joined, int))
 
 
 def _account_email_queue(*, user: User, template: str, window: int) -> OutboundEmail | None:
@@ -145,12 +123,5 @@ def _account_email_queue(*, user: User, template: str, window: int) -> OutboundE
         )
         if not created:
             return None
-        row_id = row.pk
-        transaction.on_commit(lambda: _send(row_id), robust=True)
+        publish_on_commit([row.pk])
     return row
-
-
-def _send(outbound_email_id: int) -> None:
-    from reports.notifications.tasks import send_outbound_email
-
-    send_outbound_email.delay(outbound_email_id)

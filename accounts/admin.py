@@ -1,4 +1,5 @@
-"""Administration of accounts: staff are created here and given their roles (memberships)."""
+"""Administration of accounts: staff are created here and given their roles (memberships); an
+agency's page lists its staff."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -8,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import AdminLoginForm
 from accounts.models import StaffMembership, User
 from camau_portal.admin_paginator import CappedCountPaginator
+from services.admin import DepartmentAdmin
+from services.models import Department
 
 # Says so when django-axes has blocked the sign-in, like every other sign-in form.
 admin.site.login_form = AdminLoginForm
@@ -97,3 +100,21 @@ class StaffMembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name", "department__name_vi", "department__code"]
     autocomplete_fields = ["user", "department"]
     list_select_related = ["user", "department"]
+
+
+class DepartmentMembershipInline(admin.TabularInline):
+    model = StaffMembership
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["created_at"]
+    autocomplete_fields = ["user"]
+    extra = 0
+
+
+# The catalogue (services) sits below accounts and knows nothing of staff: accounts adds the
+# agency's staff to the catalogue's agency page.
+admin.site.unregister(Department)
+
+
+@admin.register(Department)
+class DepartmentWithStaffAdmin(DepartmentAdmin):
+    inlines = [*DepartmentAdmin.inlines, DepartmentMembershipInline]

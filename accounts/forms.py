@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.actions import password_reset_email_queue
 from accounts.lockout import LOCKED_OUT_MESSAGE, sign_in_blocked
 from accounts.models import User
 
@@ -145,6 +146,4 @@ class OutboxPasswordResetForm(PasswordResetForm):
     """Django's reset form, but the email goes through the outbox, never straight to SMTP."""
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        from accounts.actions import password_reset_email_queue
-
         password_reset_email_queue(user=context["user"])

@@ -1,30 +1,8 @@
-"""Reads for the citizen account pages, each with a fixed number of queries."""
+"""Reads of citizen accounts."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-
 from accounts.models import User
-from reports.models import Report
-
-
-def reports_of_user(*, user: User) -> QuerySet[Report]:
-    """The reports linked to ``user``'s account, newest first, shaped for the "my reports" list."""
-    return (
-        Report.objects.filter(reporter=user)
-        .select_related("category", "commune")
-        .only(
-            "tracking_code",
-            "title",
-            "status",
-            "submitted_at",
-            "updated_at",
-            "category__name_vi",
-            "category__name_en",
-            "commune__name",
-        )
-        .order_by("-submitted_at", "-id")
-    )
 
 
 def user_for_guest_email(email: str) -> User | None:

@@ -3,6 +3,7 @@ from django.urls import path
 
 from accounts import views
 
+# camau_portal.urls adds "my_reports" (served by reports) to this namespace.
 app_name = "accounts"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
@@ -18,5 +19,4 @@ urlpatterns = [
         views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
-    path("my-reports/", views.my_reports, name="my_reports"),
 ]

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.encoding import force_str
@@ -11,7 +10,7 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import actions, selectors
+from accounts import actions
 from accounts.forms import (
     EmailAuthenticationForm,
     OutboxPasswordResetForm,
@@ -20,7 +19,6 @@ from accounts.forms import (
 )
 from accounts.models import User
 from accounts.tokens import email_verification_token
-from reports.private_link import private_report_url
 
 MY_REPORTS_PER_PAGE = 20
 # Signing in after another proof than the sign-in form (a confirmation or reset link) names the
@@ -120,8 +118,6 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.get_user()
-        # Reports made as a guest since the last visit join the account.
-        actions.guest_reports_join(user=user)
         # Pages in the language the citizen chose for their account.
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
@@ -156,12 +152,3 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         actions.user_verify_email(user=form.user)
         messages.success(self.request, _("Your new password is set. You are signed in."))
         return response
-
-
-@login_required
-def my_reports(request):
-    page = Paginator(selectors.reports_of_user(user=request.user), MY_REPORTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    rows = [(report, private_report_url(report)) for report in page.object_list]
-    return render(request, "accounts/my_reports.html", {"page": page, "rows": rows})

@@ -5,6 +5,7 @@ import sys
 
 from celery import Celery
 from celery.beat import PersistentScheduler
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "camau_portal.settings")
 
@@ -16,16 +17,14 @@ app.autodiscover_tasks(
         "reports.intake",
         "reports.handling",
         "reports.deadlines",
-        "reports.notifications",
         "reports.stats",
+        "camau_portal.notifications",
     ]
 )
 
 
 def ensure_filesystem_broker_dirs() -> None:
     """The filesystem transport needs its folders before the first message is written."""
-    from django.conf import settings
-
     if settings.CELERY_BROKER_URL.startswith("filesystem://"):
         for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             os.makedirs(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key], exist_ok=True)

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "axes",
     "django_ratelimit",
     "camau_portal",
+    # The outbox and its delivery: the bottom layer accounts and reports both write to.
+    "camau_portal.notifications",
     "accounts",
     "services",
     "reports",
@@ -223,10 +225,12 @@ CELERY_TASK_QUEUES = [
     Queue(name, Exchange(name, type="direct"), routing_key=name)
     for name in ("default", "email", "images")
 ]
+# By task name: every task names itself (``shared_task(name=...)``), so moving code never
+# strands a queued message or changes its queue.
 CELERY_TASK_ROUTES = {
-    "reports.intake.tasks.*": {"queue": "images"},
-    "reports.notifications.tasks.*": {"queue": "email"},
-    "reports.deadlines.tasks.*": {"queue": "default"},
+    "reports.intake.*": {"queue": "images"},
+    "notifications.*": {"queue": "email"},
+    "reports.deadlines.*": {"queue": "default"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "camau_portal.celery:PortalScheduler"
@@ -239,35 +243,35 @@ OUTBOX_REQUEUE_GRACE_SECONDS = env.int("OUTBOX_REQUEUE_GRACE_SECONDS", default=1
 OUTBOX_REQUEUE_LEASE_SECONDS = env.int("OUTBOX_REQUEUE_LEASE_SECONDS", default=600)
 CELERY_BEAT_SCHEDULE: dict = {
     "deadline-scan": {
-        "task": "reports.deadlines.tasks.scan_deadlines_task",
+        "task": "reports.deadlines.scan",
         "schedule": float(DEADLINE_SCAN_INTERVAL_SECONDS),
         "options": {"expires": float(DEADLINE_SCAN_INTERVAL_SECONDS)},
     },
     "outbox-requeue": {
-        "task": "reports.notifications.tasks.requeue_pending_emails_task",
+        "task": "notifications.requeue_pending_emails",
         "schedule": float(OUTBOX_REQUEUE_INTERVAL_SECONDS),
         "options": {"expires": float(OUTBOX_REQUEUE_INTERVAL_SECONDS)},
     },
     "daily-digest": {
-        "task": "reports.deadlines.tasks.send_daily_digests_task",
+        "task": "reports.deadlines.send_daily_digests",
         "schedule": crontab(hour=7, minute=30),  # CELERY_TIMEZONE: Asia/Ho_Chi_Minh
     },
 }
 CELERY_BEAT_SCHEDULE["photos-discard-stale-staged"] = {
-    "task": "reports.intake.tasks.discard_stale_staged_photos",
+    "task": "reports.intake.discard_stale_staged_photos",
     "schedule": crontab(hour=3, minute=20),
 }
 CELERY_BEAT_SCHEDULE["photos-queue-missing-thumbnails"] = {
-    "task": "reports.intake.tasks.queue_missing_thumbnails",
+    "task": "reports.intake.queue_missing_thumbnails",
     "schedule": 15 * 60,
 }
 CELERY_BEAT_SCHEDULE["close-resolved-reports"] = {
-    "task": "reports.handling.tasks.close_resolved_reports",
+    "task": "reports.handling.close_resolved_reports",
     "schedule": 3600,
 }
 # Statistics rollup and public map cells: a few minutes behind the reports.
 CELERY_BEAT_SCHEDULE["refresh-statistics"] = {
-    "task": "reports.stats.tasks.refresh_statistics",
+    "task": "reports.stats.refresh_statistics",
     "schedule": env.int("STATS_REFRESH_SECONDS", default=300),
 }
 

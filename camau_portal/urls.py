@@ -2,7 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import urls as accounts_urls
 from camau_portal import views
+from reports.public.report_views import my_reports
+
+# The account area: accounts' own pages, and the list of the citizen's reports, which the
+# reports app serves (accounts sits below reports and never imports it).
+account_area = [*accounts_urls.urlpatterns, path("my-reports/", my_reports, name="my_reports")]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,7 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("staff/", include("reports.staff.urls")),
-    path("accounts/", include("accounts.urls")),
+    path("accounts/", include((account_area, accounts_urls.app_name))),
     path("open311/v2/", include("reports.open311.urls")),
     path("", include("reports.public.urls")),
     path("", include("reports.urls")),

@@ -1,3 +1,4 @@
+import redis
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, JsonResponse
@@ -7,31 +8,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from reports.public import selectors
-from reports.workflow import status_group
 
 
 @require_GET
 def home(request):
-    recent = selectors.recent_public_reports(limit=20)
-    return render(
-        request,
-        "home.html",
-        {
-            "counts": selectors.public_headline_counts(),
-            "recent_reports": recent,
-            "map_points": [
-                {
-                    "lat": report.latitude,
-                    "lon": report.longitude,
-                    "url": report.get_absolute_url(),
-                    "title": report.title,
-                    "group": status_group(report.status),
-                }
-                for report in recent
-                if report.has_location
-            ],
-        },
-    )
+    return render(request, "home.html", selectors.home_page())
 
 
 @never_cache
@@ -52,8 +33,6 @@ def healthz(request):
     except Exception as exc:  # any failure means unhealthy; report it, don't raise
         checks["database"] = f"error: {exc.__class__.__name__}"
     if settings.REDIS_URL:
-        import redis
-
         try:
             redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
             checks["redis"] = "ok"

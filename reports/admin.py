@@ -14,11 +14,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from camau_portal.admin_paginator import CappedCountPaginator
+from camau_portal.notifications.admin import OutboundEmailAdmin
+from camau_portal.notifications.models import OutboundEmail
 from reports.handling.moderation import photo_hide, photo_show, report_hide, report_show
 from reports.models import (
     DeadlineReminder,
     Follower,
-    OutboundEmail,
     Photo,
     Rating,
     Report,
@@ -298,13 +299,27 @@ class RatingAdmin(ReadOnlyMixin, BigTableAdmin):
     raw_id_fields = ["report", "department"]
 
 
+admin.site.unregister(OutboundEmail)
+
+
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(ReadOnlyMixin, BigTableAdmin):
-    list_display = ["created_at", "template", "recipient", "status", "attempts", "sent_at"]
-    list_filter = ["status", "template"]
-    search_fields = ["=recipient", "=report__tracking_code"]
-    raw_id_fields = ["report", "event"]
-    ordering = ["-created_at"]
+class ReportOutboundEmailAdmin(OutboundEmailAdmin):
+    """The outbox, also found by the tracking code of the report an email is about."""
+
+    search_help_text = _("An exact recipient address or tracking code.")
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return found, may_have_duplicates
+        report_id = (
+            Report.objects.filter(tracking_code=search_term.strip().upper())
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if report_id is not None:
+            found |= queryset.filter(report_id=report_id)
+        return found, may_have_duplicates
 
 
 @admin.register(DeadlineReminder)

@@ -1,22 +1,24 @@
 """Who a user is towards the reports: their staff memberships turned into workflow roles.
 
 ``reports.workflow`` says which role may take which action; this module says which roles a
-user holds towards one report and which reports they may see at all. Every staff view and
-action goes through these two functions, so the dashboard and the server agree.
+user holds towards one report, which reports they may see at all, and who may be assigned a
+report. Every staff view and action goes through these functions, so the dashboard and the
+server agree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts.models import StaffMembership
+from accounts.models import StaffMembership, User
 from reports.models import Report
 from reports.workflow import (
     ADMINISTRATOR,
@@ -29,6 +31,9 @@ from reports.workflow import (
 
 Role = StaffMembership.Role
 _CACHE_ATTRIBUTE = "_staff_access_cache"
+# The memberships ``staff_access`` turns into the officer or manager role towards the reports
+# of the membership's agency: the people who do an agency's work.
+HANDLING_MEMBERSHIP_ROLES = (Role.AGENCY_OFFICER, Role.AGENCY_MANAGER, Role.INTAKE_OFFICER)
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,46 @@ def roles_for(user, report: Report) -> set[str]:
     ):
         roles.add(REPORTER)
     return roles
+
+
+def assignable_users(
+    *,
+    report: Report | None = None,
+    department=None,
+    departments: Iterable[int] | None = None,
+) -> QuerySet[User]:
+    """Who may be assigned a report: the people who would work on it as its agency's officer
+    or manager.
+
+    The rule: an active account with an agency-officer, agency-manager or intake-officer
+    membership in the report's handling agency, while that agency is active. Intake officers
+    are assignable for the reports the intake centre handles itself (their membership is in
+    the centre) and in any agency where they also hold a membership. Leaders never are, and
+    a report not yet dispatched to an agency has nobody to assign. Who may *make* the
+    assignment (the agency's staff, or intake for any agency) is ``reports.workflow``'s
+    "assign" rule; they choose from this list. It matches ``StaffAccess.roles_towards``: an
+    assignee can start, answer and resolve the report.
+
+    Give ``report`` (its handling agency), ``department`` (an agency or its id) or
+    ``departments`` (ids; anyone assignable in one of them, for list filters); with none of
+    them, anyone assignable in any agency. Returns users ordered by name.
+    """
+    if sum(given is not None for given in (report, department, departments)) > 1:
+        raise TypeError("assignable_users takes one of report, department or departments")
+    memberships = StaffMembership.objects.filter(
+        role__in=HANDLING_MEMBERSHIP_ROLES, department__is_active=True
+    )
+    if report is not None:
+        if report.department_id is None:
+            return User.objects.none()
+        memberships = memberships.filter(department_id=report.department_id)
+    if department is not None:
+        memberships = memberships.filter(department=department)
+    if departments is not None:
+        memberships = memberships.filter(department_id__in=list(departments))
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by(
+        "full_name", "email"
+    )
 
 
 def visible_reports_for(user):

@@ -1,9 +1,10 @@
 from django.urls import path, register_converter
 
-from reports.handling import reporter_views as reporter
+from reports.intake import offline_views as offline
 from reports.intake import views as citizen
-from reports.notifications import views as email
 from reports.public import report_views
+from reports.public import reporter_views as reporter
+from reports.public import unsubscribe_views as email
 from reports.tracking import CODE_PATTERN
 
 
@@ -22,6 +23,10 @@ register_converter(TrackingCodeConverter, "code")
 app_name = "reports"
 urlpatterns = [
     path("reports/new/", citizen.report_new, name="new"),
+    path("reports/new/outbox/", offline.outbox_report, name="outbox_report"),
+    path("reports/new/outbox/photos/", offline.outbox_photo, name="outbox_photo"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.web_manifest, name="web_manifest"),
     path("reports/nearby/", citizen.nearby_reports, name="nearby"),
     path("reports/commune-for-point/", citizen.commune_for_point, name="commune_for_point"),
     path("reports/<code:code>/", report_views.report_detail, name="detail"),

@@ -1,24 +1,45 @@
-"""The status machine: every allowed transition and workflow action, and who may make it.
+"""The status machine: every allowed transition and workflow action, and who may make it; how
+the statuses group; and which status a report had at a given moment.
 
 This is the one place that decides. ``reports.actions`` asks ``check_allowed`` before every
-change; views only use ``allowed_actions`` to decide which buttons to show.
+change; views only use ``allowed_actions`` to decide which buttons to show. Pages, the API,
+exports and statistics ask the groups below (or ``Report.objects``' methods built on them)
+rather than listing statuses themselves.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Protocol
 
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import Report
+from reports.status import ReportStatus
 
-S = Report.Status
+S = ReportStatus
 
+# The three groups the public, the map and Open311 see.
 OPEN_STATUSES = frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.WAITING_INFO})
-HANDLING_STATUSES = frozenset({S.ACCEPTED, S.IN_PROGRESS, S.WAITING_INFO})
 FIXED_STATUSES = frozenset({S.RESOLVED})
 CLOSED_STATUSES = frozenset({S.CLOSED, S.REJECTED, S.DUPLICATE})
+STATUS_GROUPS = {"open": OPEN_STATUSES, "fixed": FIXED_STATUSES, "closed": CLOSED_STATUSES}
+STATUS_GROUP_LABELS = {"open": _("Open"), "fixed": _("Fixed"), "closed": _("Closed")}
+
+# Finer groups the workflow itself works with.
+# An agency has the report: accepted and not yet resolved.
+HANDLING_STATUSES = frozenset({S.ACCEPTED, S.IN_PROGRESS, S.WAITING_INFO})
+# The agency's resolution clock runs (it pauses while waiting for the reporter).
+RESOLUTION_CLOCK_STATUSES = HANDLING_STATUSES - {S.WAITING_INFO}
+# Not closed yet: the dashboard's working set (resolved reports still await a rating).
+LIVE_STATUSES = OPEN_STATUSES | FIXED_STATUSES
+# The agency answered: resolved, and closed after the resolution (a report closes only from
+# resolved). The reporter may rate the answer.
+ANSWERED_STATUSES = frozenset({S.RESOLVED, S.CLOSED})
+# Closed without being handled: not accepted, or merged into another report. The public learns
+# the outcome (the reason, or the original), never the content.
+DISMISSED_STATUSES = frozenset({S.REJECTED, S.DUPLICATE})
 
 
 def status_group(status: str) -> str:
@@ -28,6 +49,39 @@ def status_group(status: str) -> str:
     if status in FIXED_STATUSES:
         return "fixed"
     return "closed"
+
+
+class StatusChange(Protocol):
+    """What ``status_at`` reads of an event (``ReportEvent`` has it)."""
+
+    pk: int
+    created_at: datetime
+    to_status: str
+
+
+def status_at(events: Iterable[StatusChange], moment: datetime) -> str | None:
+    """The status a report had at ``moment``: the ``to_status`` of the last status change among
+    ``events`` (one report's events, in any order) made at or before it. Events that change no
+    status (``to_status`` empty) are skipped. None when no change is recorded by then.
+
+    A change made at ``moment`` itself counts; events of one instant follow their ids.
+    """
+    latest = None
+    for event in events:
+        if not event.to_status or event.created_at > moment:
+            continue
+        if latest is None or (event.created_at, event.pk) > (latest.created_at, latest.pk):
+            latest = event
+    return latest.to_status if latest is not None else None
+
+
+def status_when_posted(events: Iterable[StatusChange], event: StatusChange) -> str | None:
+    """The status a report had when ``event`` was recorded, counting ``event`` itself (a status
+    change reads as its new status) and nothing recorded after it, even in the same instant."""
+    position = (event.created_at, event.pk)
+    return status_at(
+        (other for other in events if (other.created_at, other.pk) <= position), event.created_at
+    )
 
 
 # Roles a user can hold towards one report (see reports.permissions.roles_for).
@@ -95,7 +149,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "reopen",
             _("Reopen"),
-            frozenset({S.RESOLVED, S.CLOSED}),
+            ANSWERED_STATUSES,
             frozenset({INTAKE, MANAGER, REPORTER}),
             S.IN_PROGRESS,
         ),
@@ -117,9 +171,7 @@ RULES: dict[str, Rule] = {
             AGENCY | {INTAKE},
         ),
         Rule("public_update", _("Post a public update"), HANDLING_STATUSES, AGENCY | {INTAKE}),
-        Rule(
-            "rate", _("Rate the answer"), frozenset({S.RESOLVED, S.CLOSED}), frozenset({REPORTER})
-        ),
+        Rule("rate", _("Rate the answer"), ANSWERED_STATUSES, frozenset({REPORTER})),
     ]
 }
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The whole test suite: static checks, then every test on SQLite, the deployment tests, then
-# every test again on PostgreSQL.
+# The whole test suite: static checks (lint, import contracts, migrations), then every test on
+# SQLite, then again on PostgreSQL.
 # In CI (CI=true) PostgreSQL and Redis are required: their absence fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ruff check .
 ruff format --check .
+# Imports point one way (contracts in pyproject.toml, [tool.importlinter]).
+lint-imports --no-logo
 python manage.py makemigrations --check --dry-run >/dev/null || {
   echo "Model changes without a migration: run manage.py makemigrations" >&2
   exit 1
@@ -42,8 +44,8 @@ except Exception:
     sys.exit(1)
 PY
 then
-  echo "== tests on PostgreSQL"
-  DATABASE_URL="$PG_URL" run_pytest -n 2 -m "not browser and not deploy" "$@"
+  echo "== tests on PostgreSQL (those that use the database; the others ran above)"
+  DATABASE_URL="$PG_URL" run_pytest -n 2 -m "not browser and not deploy" --database-tests-only "$@"
 elif [ "${CI:-}" = "true" ] || [ "${REQUIRE_SERVICES:-}" = "1" ]; then
   echo "PostgreSQL is required here but unreachable at $PG_URL" >&2
   exit 1

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from shapely.geometry import mapping
 
-from accounts.models import StaffMembership
 from services.geo import boundary_shape
 from services.models import (
     CalendarDay,
@@ -22,6 +21,7 @@ from services.models import (
     OfficeHours,
     ResponseTemplate,
 )
+from services.signals import calendar_changed
 
 MAX_BOUNDARY_BYTES = 5 * 1024 * 1024
 
@@ -133,14 +133,6 @@ class CommuneAdmin(admin.ModelAdmin):
         }
 
 
-class MembershipInline(admin.TabularInline):
-    model = StaffMembership
-    fields = ["user", "role", "created_at"]
-    readonly_fields = ["created_at"]
-    autocomplete_fields = ["user"]
-    extra = 0
-
-
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["name_vi", "code", "kind", "commune", "email", "is_active"]
@@ -148,7 +140,6 @@ class DepartmentAdmin(admin.ModelAdmin):
     search_fields = ["name_vi", "name_en", "code"]
     autocomplete_fields = ["commune"]
     list_select_related = ["commune"]
-    inlines = [MembershipInline]
 
 
 @admin.register(Category)
@@ -198,28 +189,28 @@ class CategoryAdmin(admin.ModelAdmin):
         return f"{category.urgent_target} {category.get_urgent_unit_display()}"
 
 
-def _recompute_after_calendar_change(request):
-    from reports.handling.tasks import recompute_open_deadlines
-
-    user_id = request.user.pk
-    transaction.on_commit(lambda: recompute_open_deadlines.delay(user_id), robust=True)
-
-
 class CalendarChangeMixin:
-    """A change to working time moves the deadlines of the reports being handled."""
+    """A change to working time moves the deadlines of the reports being handled: announced
+    (``calendar_changed``) once the change is committed."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        _recompute_after_calendar_change(request)
+        self._announce_calendar_change(request)
         messages.info(request, _("The deadlines of open reports are being recalculated."))
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        _recompute_after_calendar_change(request)
+        self._announce_calendar_change(request)
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        _recompute_after_calendar_change(request)
+        self._announce_calendar_change(request)
+
+    def _announce_calendar_change(self, request):
+        transaction.on_commit(
+            lambda: calendar_changed.send(sender=self.model, acting_user=request.user),
+            robust=True,
+        )
 
 
 @admin.register(CalendarDay)

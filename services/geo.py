@@ -13,9 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.db.models import Count, Max
 from shapely.geometry import MultiPoint, Point, shape
 from shapely.ops import unary_union
 from shapely.prepared import prep
+
+from services.models import Commune
 
 PROVINCE_MARGIN_DEGREES = 0.14
 EARTH_RADIUS_M = 6_371_000
@@ -109,8 +112,6 @@ class ProvinceGeography:
 
 @lru_cache(maxsize=1)
 def _cached_geography(version: str) -> ProvinceGeography:
-    from services.models import Commune
-
     rows = Commune.objects.filter(is_active=True).values_list(
         "id", "latitude", "longitude", "boundary"
     )
@@ -119,9 +120,5 @@ def _cached_geography(version: str) -> ProvinceGeography:
 
 def province_geography() -> ProvinceGeography:
     """The geography for the current communes; rebuilt when a commune changes."""
-    from django.db.models import Count, Max
-
-    from services.models import Commune
-
     stamp = Commune.objects.aggregate(n=Count("id"), latest=Max("updated_at"))
     return _cached_geography(f"{stamp['n']}:{stamp['latest']}")

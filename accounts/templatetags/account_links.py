@@ -12,7 +12,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from accounts.tokens import email_verification_token
-from reports.notifications.mail import absolute_url
+from camau_portal.notifications.rendering import absolute_url
 
 register = template.Library()
 

@@ -187,7 +187,7 @@ def _get(client: Client, url: str, params: dict | None = None) -> Callable[[], o
 def measure(*, repeat: int = 7) -> dict[str, float]:
     """Times the four measured requests on the current data."""
     client = Client()
-    public = Report.objects.filter(published_at__isnull=False, is_hidden=False)
+    public = Report.objects.public()
     depth = public.count() // 2
     deep_code = public.order_by("-published_at", "-id").values_list("tracking_code", flat=True)[
         depth

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import random
-from dataclasses import dataclass
 from datetime import timedelta
 
 import time_machine
@@ -16,68 +15,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from accounts.models import StaffMembership, User
-from services.models import Category, Commune, Department
-
-DEMO_PASSWORD = "demo-camau-2026"
-DEMO_COMMUNE = "Phường An Xuyên"
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    email: str
-    full_name: str
-    role: str | None  # None: a citizen or the administrator
-    department_code: str | None
-    superuser: bool = False
-
-
-def demo_accounts(commune_department_code: str) -> list[DemoAccount]:
-    R = StaffMembership.Role
-    return [
-        DemoAccount("admin@demo.camau.vn", "Quản trị viên", None, None, superuser=True),
-        DemoAccount("intake@demo.camau.vn", "Phạm Thị Tiếp Nhận", R.INTAKE_OFFICER, "IOC"),
-        DemoAccount(
-            "officer@demo.camau.vn", "Nguyễn Văn Xử Lý", R.AGENCY_OFFICER, commune_department_code
-        ),
-        DemoAccount(
-            "manager@demo.camau.vn",
-            "Lê Thị Trưởng Phòng",
-            R.AGENCY_MANAGER,
-            commune_department_code,
-        ),
-        DemoAccount("power@demo.camau.vn", "Trần Văn Điện", R.AGENCY_OFFICER, "DIEN_LUC"),
-        DemoAccount("leader@demo.camau.vn", "Võ Văn Lãnh Đạo", R.LEADER, None),
-        DemoAccount("citizen@demo.camau.vn", "Huỳnh Thị Dân", None, None),
-    ]
-
-
-def create_demo_accounts() -> list[tuple[DemoAccount, User]]:
-    commune = Commune.objects.get(name=DEMO_COMMUNE)
-    department = Department.objects.get(commune=commune)
-    created = []
-    for account in demo_accounts(department.code):
-        user, _ = User.objects.get_or_create(
-            email=account.email,
-            defaults={"full_name": account.full_name, "email_verified": True},
-        )
-        user.full_name = account.full_name
-        user.is_staff = account.role is not None or account.superuser
-        user.is_superuser = account.superuser
-        user.email_verified = True
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        if account.role:
-            StaffMembership.objects.get_or_create(
-                user=user,
-                role=account.role,
-                department=Department.objects.get(code=account.department_code)
-                if account.department_code
-                else None,
-            )
-        created.append((account, user))
-    return created
-
+from camau_portal.devtools.demo_accounts import DEMO_COMMUNE
+from camau_portal.devtools.demo_workflow import advance_demo_report, pick_demo_status
+from reports.intake.actions import report_submit
+from reports.intake.photos import photo_stage
+from services.models import Category, Commune, Department, ResponseTemplate
 
 DEMO_RESPONSE_TEMPLATES = [
     (
@@ -102,8 +44,6 @@ DEMO_RESPONSE_TEMPLATES = [
 
 def create_demo_response_templates() -> int:
     """A few common answers for every agency that has demo staff, for the template picker."""
-    from services.models import ResponseTemplate
-
     created = 0
     departments = Department.objects.filter(memberships__isnull=False).distinct()
     for department in departments:
@@ -168,10 +108,6 @@ def demo_photo(category_code: str, seed: int) -> SimpleUploadedFile:
 
 
 def seed_demo_reports(*, count: int, rng: random.Random, progress=None) -> list:
-    from camau_portal.devtools.demo_workflow import advance_demo_report, pick_demo_status
-    from reports.intake.actions import report_submit
-    from reports.intake.photos import photo_stage
-
     communes = list(Commune.objects.filter(is_active=True))
     featured = Commune.objects.get(name=DEMO_COMMUNE)
     categories = {c.code: c for c in Category.objects.filter(code__in=SAMPLES)}

@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 import time_machine
 
 from accounts.models import StaffMembership
+from camau_portal.devtools.demo_accounts import demo_officer_for
+from reports.handling import actions as handling
 from reports.models import Report
 from reports.private_link import private_token
 
@@ -45,24 +47,6 @@ def _staff(role: str, department_id: int | None = None):
     return membership.user if membership else None
 
 
-def _demo_officer_for(department):
-    """Agencies without demo staff get one officer, so every agency has a track record."""
-    from accounts.models import User
-    from camau_portal.devtools.demo import DEMO_PASSWORD
-
-    user, created = User.objects.get_or_create(
-        email=f"officer.{department.code.lower()}@demo.camau.vn",
-        defaults={"full_name": f"Cán bộ {department.name_vi}", "is_staff": True},
-    )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
-        StaffMembership.objects.create(
-            user=user, department=department, role=StaffMembership.Role.AGENCY_OFFICER
-        )
-    return user
-
-
 def _at(moment: datetime, now: datetime):
     return time_machine.travel(min(moment, now - timedelta(minutes=1)), tick=False)
 
@@ -72,8 +56,6 @@ def advance_demo_report(
 ) -> Report:
     """Takes a just-submitted demo report to ``target``; stops early if the moment would be
     in the future (a report submitted an hour ago cannot be closed yet)."""
-    from reports.handling import actions as handling
-
     S = Report.Status
     intake = _staff(StaffMembership.Role.INTAKE_OFFICER)
     if target == S.SUBMITTED or intake is None:
@@ -108,7 +90,7 @@ def advance_demo_report(
         StaffMembership.Role.AGENCY_MANAGER, report.department_id
     )
     if handler is None:
-        handler = _demo_officer_for(report.department)
+        handler = demo_officer_for(report.department)
     moment += timedelta(hours=rng.randint(1, 30))
     if moment >= now:
         return report

@@ -46,6 +46,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from reports.models import DeadlineReminder, Report
+from reports.workflow import HANDLING_STATUSES, RESOLUTION_CLOCK_STATUSES
 from services.sla import WorkingCalendar
 
 REMINDER_FRACTION = 0.75
@@ -83,20 +84,15 @@ def running_clocks(report: Report) -> list[RunningClock]:
     clocks = []
     if status == Report.Status.SUBMITTED and report.intake_due_at and report.submitted_at:
         clocks.append(RunningClock(Clock.INTAKE, report.submitted_at, report.intake_due_at))
-    handling = status in (
-        Report.Status.ACCEPTED,
-        Report.Status.IN_PROGRESS,
-        Report.Status.WAITING_INFO,
-    )
     if (
-        handling
+        status in HANDLING_STATUSES
         and report.accepted_at
         and report.response_due_at
         and report.first_response_at is None
     ):
         clocks.append(RunningClock(Clock.RESPONSE, report.accepted_at, report.response_due_at))
     if (
-        status in (Report.Status.ACCEPTED, Report.Status.IN_PROGRESS)
+        status in RESOLUTION_CLOCK_STATUSES
         and report.accepted_at
         and report.resolution_due_at
         and report.resolution_paused_at is None
@@ -193,12 +189,7 @@ def recompute_open_deadlines(report: Report, *, calendar: WorkingCalendar) -> li
     status = report.status
     if status == Report.Status.SUBMITTED and report.submitted_at:
         changed += start_intake_clock(report, calendar=calendar)
-    handling = status in (
-        Report.Status.ACCEPTED,
-        Report.Status.IN_PROGRESS,
-        Report.Status.WAITING_INFO,
-    )
-    if handling and report.accepted_at:
+    if status in HANDLING_STATUSES and report.accepted_at:
         if report.first_response_at is None:
             report.response_due_at = calendar.response_deadline(report.accepted_at)
             changed.append("response_due_at")
@@ -251,6 +242,34 @@ def extend_resolution(report: Report, *, to: datetime) -> list[str]:
         "resolution_extended",
         *_check_no_later_than(report, timezone.now()),
     ]
+
+
+def deadline_state(
+    due: datetime | None,
+    *,
+    now: datetime,
+    soon: datetime,
+    done: datetime | None = None,
+    paused: bool = False,
+    stopped: bool = False,
+) -> str:
+    """How one deadline stands, as the dashboard shows it: "none" without a deadline; once
+    done, "on_time" or "late"; "stopped" or "paused" while it does not run; otherwise
+    "overdue" once passed and "due_soon" before ``soon`` (for one report in memory, the rules
+    of ``Report.objects.overdue`` and ``due_soon``), else "running"."""
+    if due is None:
+        return "none"
+    if done is not None:
+        return "on_time" if done <= due else "late"
+    if stopped:
+        return "stopped"
+    if paused:
+        return "paused"
+    if due < now:
+        return "overdue"
+    if due < soon:
+        return "due_soon"
+    return "running"
 
 
 def deadline_outcome(

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import StaffMembership
+from camau_portal.notifications.outbox import Recipient, queue_emails
 from reports.models import Report
 from reports.notifications.mail import staff_report_url
-from reports.notifications.queue import Recipient, queue_emails
 from services.calendar import current_calendar
 from services.models import Department
 from services.sla import WorkingCalendar
@@ -28,8 +28,6 @@ DIGEST_ROLES = (
     StaffMembership.Role.AGENCY_MANAGER,
     StaffMembership.Role.INTAKE_OFFICER,
 )
-S = Report.Status
-RUNNING = (S.ACCEPTED, S.IN_PROGRESS, S.WAITING_INFO)
 
 
 @dataclass(frozen=True)
@@ -38,7 +36,10 @@ class Section:
     items: list[dict]
 
 
-def _section(queryset, due_field: str | None) -> Section:
+def _section(queryset, *, by_deadline: bool) -> Section:
+    """The first reports of ``queryset``, by their current deadline (or, without one, by when
+    they were resolved), and how many there are in all."""
+    due_field = "handling_due_at" if by_deadline else None
     fields = ["tracking_code", "title", "pk"] + ([due_field] if due_field else [])
     order = due_field or "resolved_at"
     items = [
@@ -58,18 +59,15 @@ def department_digest(department: Department, *, now: datetime, day: date) -> di
     tz = timezone.get_default_timezone()
     end_of_day = datetime.combine(day + timedelta(days=1), time.min, tz)
     if department.kind == Department.Kind.INTAKE:
-        queue = Report.objects.filter(status=S.SUBMITTED)
-        due_field = "intake_due_at"
+        queue = Report.objects.awaiting_intake()
         waiting = Report.objects.none()
     else:
-        queue = Report.objects.filter(department=department, status__in=RUNNING)
-        due_field = "resolution_due_at"
-        waiting = Report.objects.filter(department=department, status=S.RESOLVED)
-    due_today = _section(
-        queue.filter(**{f"{due_field}__gte": now, f"{due_field}__lt": end_of_day}), due_field
-    )
-    overdue = _section(queue.filter(**{f"{due_field}__lt": now}), due_field)
-    rating = _section(waiting, None)
+        agency = Report.objects.filter(department=department)
+        queue = agency.handling()
+        waiting = agency.awaiting_rating()
+    due_today = _section(queue.due_soon(now, until=end_of_day), by_deadline=True)
+    overdue = _section(queue.overdue(now), by_deadline=True)
+    rating = _section(waiting, by_deadline=False)
     return {
         "date": day.isoformat(),
         "due_today": due_today.items,

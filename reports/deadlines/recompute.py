@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from reports.deadlines.clocks import recompute_open_deadlines
+from reports.events import event_record
 from reports.models import Report, ReportEvent
-from reports.workflow import OPEN_STATUSES
 from services.calendar import current_calendar
 
 DUE_FIELDS = ("intake_due_at", "response_due_at", "resolution_due_at")
@@ -43,19 +43,17 @@ def open_reports_deadlines_recompute(
     computes and returns the changes without saving anything. Safe to run twice.
     """
     calendar = current_calendar()
-    ids = list(
-        Report.objects.filter(status__in=OPEN_STATUSES).order_by("pk").values_list("pk", flat=True)
-    )
+    ids = list(Report.objects.open().order_by("pk").values_list("pk", flat=True))
     result = RecomputeResult(checked=len(ids))
-    actor = acting_user if acting_user is not None and acting_user.is_authenticated else None
     for start in range(0, len(ids), batch_size):
         with transaction.atomic():
             batch = (
                 Report.objects.select_for_update(of=("self",))
                 .select_related("category")
-                .filter(pk__in=ids[start : start + batch_size], status__in=OPEN_STATUSES)
+                .open()
+                .filter(pk__in=ids[start : start + batch_size])
             )
-            updated, fields, events = [], set(), []
+            fields, moves = set(), []
             now = timezone.now()
             for report in batch:
                 before = {name: getattr(report, name) for name in DUE_FIELDS}
@@ -63,29 +61,30 @@ def open_reports_deadlines_recompute(
                 moved = [name for name in DUE_FIELDS if getattr(report, name) != before[name]]
                 if not moved:
                     continue
-                updated.append(report)
                 fields.update(changed_fields)
                 result.changes += [
                     DeadlineChange(report.tracking_code, name, before[name], getattr(report, name))
                     for name in moved
                 ]
-                events.append(
-                    ReportEvent(
-                        report=report,
-                        kind=ReportEvent.Kind.DEADLINES_RECOMPUTED,
-                        actor=actor,
-                        created_at=now,
-                        is_public=False,
-                        data={
-                            name: [_iso(before[name]), _iso(getattr(report, name))]
-                            for name in moved
-                        },
+                moves.append(
+                    (
+                        report,
+                        {name: [_iso(before[name]), _iso(getattr(report, name))] for name in moved},
                     )
                 )
-            result.changed_reports += len(updated)
-            if updated and not dry_run:
-                Report.objects.bulk_update(updated, sorted(fields))
-                ReportEvent.objects.bulk_create(events)
+            result.changed_reports += len(moves)
+            if moves and not dry_run:
+                Report.objects.bulk_update([report for report, _ in moves], sorted(fields))
+                # Not a bulk insert: every event is written by event_record, and calendar
+                # changes are rare enough that one insert per moved report costs little.
+                for report, data in moves:
+                    event_record(
+                        report=report,
+                        kind=ReportEvent.Kind.DEADLINES_RECOMPUTED,
+                        acting_user=acting_user,
+                        at=now,
+                        data=data,
+                    )
     return result
 
 

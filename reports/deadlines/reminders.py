@@ -30,9 +30,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import StaffMembership
-from reports.deadlines.clocks import RunningClock, running_clocks
+from camau_portal.notifications.outbox import Recipient, queue_emails
+from reports.deadlines.clocks import RunningClock, running_clocks, watch_deadlines
 from reports.models import DeadlineReminder, Report
-from reports.notifications.queue import Recipient, queue_emails
 from services.calendar import current_calendar
 from services.models import Department
 from services.sla import WorkingCalendar
@@ -250,13 +250,11 @@ def scan_deadlines(
 def reconcile_deadline_checks(*, calendar: WorkingCalendar | None = None) -> int:
     """Daily safety net: open reports with a running clock but no check time (a clock restarted
     by a path that did not call ``watch_deadlines``) get one. Returns how many were fixed."""
-    from reports.deadlines.clocks import watch_deadlines
-    from reports.workflow import OPEN_STATUSES
-
     calendar = calendar or current_calendar()
     fixed = 0
     candidates = (
-        Report.objects.filter(status__in=OPEN_STATUSES, deadline_check_at__isnull=True)
+        Report.objects.open()
+        .filter(deadline_check_at__isnull=True)
         .select_related("category")
         .order_by("pk")
     )

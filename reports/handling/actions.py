@@ -6,8 +6,8 @@ Every function here is one transaction that
 2. asks ``reports.workflow.check_allowed`` whether the acting user's roles and the report's
    current status allow the action (``NotAllowed`` otherwise; nothing is written);
 3. changes the report and its deadlines (``reports.deadlines.clocks``);
-4. writes one ``ReportEvent`` (the timeline and the audit trail);
-5. writes the notification outbox rows for that event; they are sent after commit.
+4. records its event (the timeline and the audit trail) with ``reports.events.event_record``,
+   which also writes the notification outbox rows; the emails leave after commit.
 
 Invalid input (an empty reason, an inactive agency...) raises ``ValidationError``.
 Reporter actions take ``acting_user=None`` with the private-link ``token``, or the reporter's
@@ -27,11 +27,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import StaffMembership, User
+from accounts.models import User
 from reports.deadlines import clocks as deadlines
+from reports.events import event_record
 from reports.models import Follower, Photo, Rating, Report, ReportEvent
-from reports.notifications.queue import queue_event_emails
-from reports.permissions import roles_for, staff_access
+from reports.permissions import assignable_users, roles_for, staff_access
 from reports.private_link import private_token_valid
 from reports.workflow import (
     DISPUTE_WINDOW,
@@ -71,10 +71,6 @@ def _authorise(action: str, report: Report, acting_user, *, token: str | None = 
     return roles
 
 
-def _actor(acting_user) -> User | None:
-    return acting_user if getattr(acting_user, "is_authenticated", False) else None
-
-
 def _required_text(value: str | None, message: str) -> str:
     text = (value or "").strip()
     if not text:
@@ -84,36 +80,6 @@ def _required_text(value: str | None, message: str) -> str:
 
 def _save(report: Report, fields: Iterable[str]) -> None:
     report.save(update_fields=sorted(set(fields) | {"updated_at"}))
-
-
-def _record(
-    report: Report,
-    kind: str,
-    *,
-    actor,
-    at,
-    from_status: str = "",
-    is_public: bool = False,
-    public_message: str = "",
-    internal_note: str = "",
-    department: Department | None = None,
-    data: dict | None = None,
-) -> ReportEvent:
-    event = ReportEvent.objects.create(
-        report=report,
-        kind=kind,
-        actor=_actor(actor),
-        created_at=at,
-        is_public=is_public,
-        from_status=from_status,
-        to_status=report.status if from_status else "",
-        department=department,
-        public_message=public_message,
-        internal_note=internal_note,
-        data=data or {},
-    )
-    queue_event_emails(event)
-    return event
 
 
 def _attach_photos(report: Report, event: ReportEvent, photos: Sequence[Photo], kind: str):
@@ -146,22 +112,6 @@ def _check_department(department: Department | None) -> Department:
     if not department.is_active:
         raise ValidationError(_("This agency is no longer active."))
     return department
-
-
-def is_assignable(user: User, department_id: int | None) -> bool:
-    """Officers and managers of the agency (and the intake centre's officers for reports the
-    centre handles itself) may be assigned its reports."""
-    if department_id is None or not user.is_active:
-        return False
-    return StaffMembership.objects.filter(
-        user=user,
-        department_id=department_id,
-        role__in=[
-            StaffMembership.Role.AGENCY_OFFICER,
-            StaffMembership.Role.AGENCY_MANAGER,
-            StaffMembership.Role.INTAKE_OFFICER,
-        ],
-    ).exists()
 
 
 # --- intake --------------------------------------------------------------------------------
@@ -198,10 +148,10 @@ def report_accept(
         fields.append("priority")
     fields += deadlines.start_handling_clocks(report, accepted_at=now, calendar=current_calendar())
     _save(report, fields)
-    _record(
-        report,
-        Kind.ACCEPTED,
-        actor=acting_user,
+    event_record(
+        report=report,
+        kind=Kind.ACCEPTED,
+        acting_user=acting_user,
         at=now,
         from_status=from_status,
         is_public=True,
@@ -228,10 +178,10 @@ def report_reject(*, report: Report, acting_user: User, reason: str) -> Report:
     report.intake_done_at = now
     report.closed_at = now
     _save(report, ["status", "public_reason", "intake_done_at", "closed_at"])
-    _record(
-        report,
-        Kind.REJECTED,
-        actor=acting_user,
+    event_record(
+        report=report,
+        kind=Kind.REJECTED,
+        acting_user=acting_user,
         at=now,
         from_status=from_status,
         is_public=True,
@@ -278,10 +228,10 @@ def report_mark_duplicate(
         report.intake_done_at = now
         fields.append("intake_done_at")
     _save(report, fields)
-    _record(
-        report,
-        Kind.MARKED_DUPLICATE,
-        actor=acting_user,
+    event_record(
+        report=report,
+        kind=Kind.MARKED_DUPLICATE,
+        acting_user=acting_user,
         at=now,
         from_status=from_status,
         is_public=True,
@@ -289,10 +239,10 @@ def report_mark_duplicate(
         data={"original": original.tracking_code},
     )
     moved = _move_followers(report, original)
-    _record(
-        original,
-        Kind.FOLLOWED,
-        actor=acting_user,
+    event_record(
+        report=original,
+        kind=Kind.FOLLOWED,
+        acting_user=acting_user,
         at=now,
         data={"merged_from": report.tracking_code, "followers_added": moved},
     )
@@ -351,10 +301,10 @@ def report_transfer(
     report.department = department
     report.assigned_to = None
     _save(report, ["department", "assigned_to"])
-    _record(
-        report,
-        Kind.TRANSFERRED,
-        actor=acting_user,
+    event_record(
+        report=report,
+        kind=Kind.TRANSFERRED,
+        acting_user=acting_user,
         at=now,
         is_public=True,
         department=department,
@@ -366,10 +316,12 @@ def report_transfer(
 
 @transaction.atomic
 def report_assign(*, report: Report, acting_user: User, assignee: User | None) -> Report:
-    """Gives the report to one officer of its agency (``None`` clears the assignment)."""
+    """Gives the report to one officer of its agency (``None`` clears the assignment).
+    Who may be assigned is ``reports.permissions.assignable_users``, the rule the dashboard's
+    choices come from too."""
     report = _lock(report)
     _authorise("assign", report, acting_user)
-    if assignee is not None and not is_assignable(assignee, report.department_id):
+    if assignee is not None and not assignable_users(report=report).filter(pk=assignee.pk).exists():
         raise ValidationError(_("This person is not an officer of the handling agency."))
     new_id = assignee.pk if assignee else None
     if new_id == report.assigned_to_id:
@@ -378,10 +330,10 @@ def report_assign(*, report: Report, acting_user: User, assignee: User | None) -
     previous_id = report.assigned_to_id
     report.assigned_to = assignee
     _save(report, ["assigned_to"])
-    _record(
-        report,
-        Kind.ASSIGNED,
-        actor=acting_user,
+    event_record(
+        report=report,
+        kind=Kind.ASSIGNED,
+        acting_user=acting_user,
         at=now,
         department=report.department,
         data={"from": previous_id, "to": new_id, "name": str(assignee) if assignee else ""},
@@ -408,10 +360,10 @@ def report_set_priority(
     if report.accepted_at is not None:
         fields += deadlines.recompute_resolution_due(report, calendar=current_calendar())
     _save(report, fields)
-    _record(
-        report,
-        Kind.PRIORITY_CHANGED,
-        actor=acting_user,
+    event_record(
+        report=report,
+        kind=Kind.PRIORITY_CHANGED,
+        acting_user=acting_user,
         at=now,
         internal_note=reason.strip(),
         data={
@@ -441,10 +393,10 @@ def report_start(*, report: Report, acting_user: User) -> Report:
         report.assigned_to = acting_user
         fields.append("assigned_to")
     _save(report, fields)
-    _record(
-        report,
-        Kind.STARTED,
-        actor=acting_user,
+    event_record(
+        report=report,
+        kind=Kind.STARTED,
+        acting_user=acting_user,
         at=now,
         from_status=from_status,
         is_public=True,
@@ -465,10 +417,10 @@ def report_request_info(*, report: Report, acting_user: User, question: str) -> 
     report.status = S.WAITING_INFO
     fields = ["status", *deadlines.pause_resolution_clock(report, at=now)]
     _save(report, fields)
-    _record(
-        report,
-        Kind.INFO_REQUESTED,
-        actor=acting_user,
+    event_record(
+        report=report,
+        kind=Kind.INFO_REQUESTED,
+        acting_user=acting_user,
         at=now,
         from_status=from_status,
         public_message=question,
@@ -498,10 +450,10 @@ def report_provide_info(
     report.status = S.IN_PROGRESS
     fields = ["status", *_resume_if_paused(report, at=now)]
     _save(report, fields)
-    event = _record(
-        report,
-        Kind.INFO_PROVIDED,
-        actor=acting_user,
+    event = event_record(
+        report=report,
+        kind=Kind.INFO_PROVIDED,
+        acting_user=acting_user,
         at=now,
         from_status=from_status,
         public_message=text,
@@ -516,7 +468,7 @@ def report_add_note(*, report: Report, acting_user: User, text: str) -> ReportEv
     text = _required_text(text, _("The note is empty."))
     report = _lock(report)
     _authorise("note", report, acting_user)
-    return _record(report, Kind.NOTE, actor=acting_user, at=timezone.now(), internal_note=text)
+    return event_record(report=report, kind=Kind.NOTE, acting_user=acting_user, internal_note=text)
 
 
 @transaction.atomic
@@ -529,10 +481,10 @@ def report_post_update(*, report: Report, acting_user: User, message: str) -> Re
     if report.first_response_at is None:
         report.first_response_at = now
         _save(report, ["first_response_at"])
-    return _record(
-        report,
-        Kind.PUBLIC_UPDATE,
-        actor=acting_user,
+    return event_record(
+        report=report,
+        kind=Kind.PUBLIC_UPDATE,
+        acting_user=acting_user,
         at=now,
         is_public=True,
         public_message=message,
@@ -561,10 +513,10 @@ def report_extend_deadline(
     new_due = current_calendar().add_target(previous, int(working_days), "wd")
     fields = deadlines.extend_resolution(report, to=new_due)
     _save(report, fields)
-    _record(
-        report,
-        Kind.DEADLINE_EXTENDED,
-        actor=acting_user,
+    event_record(
+        report=report,
+        kind=Kind.DEADLINE_EXTENDED,
+        acting_user=acting_user,
         at=now,
         internal_note=reason,
         department=report.department,
@@ -597,10 +549,10 @@ def report_resolve(
         report.first_response_at = now
         fields.append("first_response_at")
     _save(report, fields)
-    event = _record(
-        report,
-        Kind.RESOLVED,
-        actor=acting_user,
+    event = event_record(
+        report=report,
+        kind=Kind.RESOLVED,
+        acting_user=acting_user,
         at=now,
         from_status=from_status,
         is_public=True,
@@ -611,7 +563,7 @@ def report_resolve(
     return report
 
 
-def _reopen(report: Report, *, actor, at, reason: str, by_reporter: bool) -> None:
+def _reopen(report: Report, *, acting_user, at, reason: str, by_reporter: bool) -> None:
     """Back to in progress: the resolution clock runs again against its deadline (now
     probably past, which the queues then show as overdue)."""
     from_status = report.status
@@ -621,10 +573,10 @@ def _reopen(report: Report, *, actor, at, reason: str, by_reporter: bool) -> Non
     fields = ["status", "resolved_at", "closed_at"]
     fields += deadlines.watch_deadlines(report, calendar=current_calendar())
     _save(report, fields)
-    _record(
-        report,
-        Kind.REOPENED,
-        actor=actor,
+    event_record(
+        report=report,
+        kind=Kind.REOPENED,
+        acting_user=acting_user,
         at=at,
         from_status=from_status,
         is_public=True,
@@ -652,7 +604,7 @@ def report_reopen(
     by_reporter = not (roles & {INTAKE, MANAGER})
     if by_reporter and not _within_dispute_window(report, now):
         raise NotAllowed(_("The time to dispute this answer has passed."))
-    _reopen(report, actor=acting_user, at=now, reason=reason, by_reporter=by_reporter)
+    _reopen(report, acting_user=acting_user, at=now, reason=reason, by_reporter=by_reporter)
     return report
 
 
@@ -670,10 +622,10 @@ def report_close(*, report: Report, acting_user: User | None = None) -> Report:
     report.status = S.CLOSED
     report.closed_at = now
     _save(report, ["status", "closed_at"])
-    _record(
-        report,
-        Kind.CLOSED,
-        actor=acting_user,
+    event_record(
+        report=report,
+        kind=Kind.CLOSED,
+        acting_user=acting_user,
         at=now,
         from_status=from_status,
         is_public=True,
@@ -708,10 +660,10 @@ def report_rate(
     rating = Rating.objects.create(
         report=report, value=value, comment=comment, department=report.department
     )
-    _record(
-        report,
-        Kind.RATED,
-        actor=acting_user,
+    event_record(
+        report=report,
+        kind=Kind.RATED,
+        acting_user=acting_user,
         at=now,
         internal_note=comment,
         department=report.department,
@@ -719,7 +671,7 @@ def report_rate(
     )
     if value == Rating.Value.NOT_SATISFIED and _within_dispute_window(report, now):
         check_allowed("reopen", status=report.status, roles=roles)
-        _reopen(report, actor=acting_user, at=now, reason=comment, by_reporter=True)
+        _reopen(report, acting_user=acting_user, at=now, reason=comment, by_reporter=True)
     return rating
 
 

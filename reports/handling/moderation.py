@@ -9,27 +9,15 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reports.events import event_record
 from reports.models import Photo, Report, ReportEvent
 
 
 def _require(user, permission: str) -> None:
     if user is None or not user.is_active or not user.has_perm(permission):
         raise PermissionDenied(_("You may not moderate this."))
-
-
-def _event(report: Report, kind: str, *, actor, reason: str, data: dict) -> ReportEvent:
-    return ReportEvent.objects.create(
-        report=report,
-        kind=kind,
-        actor=actor,
-        created_at=timezone.now(),
-        is_public=False,
-        internal_note=reason,
-        data=data,
-    )
 
 
 @transaction.atomic
@@ -44,24 +32,34 @@ def report_hide(*, report: Report, acting_user, reason: str) -> Report:
         return report
     report.is_hidden, report.hidden_reason = True, reason[:255]
     report.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
-    _event(report, ReportEvent.Kind.HIDDEN, actor=acting_user, reason=reason, data={})
+    event_record(
+        report=report, kind=ReportEvent.Kind.HIDDEN, acting_user=acting_user, internal_note=reason
+    )
     return report
 
 
 @transaction.atomic
 def report_show(*, report: Report, acting_user, reason: str = "") -> Report:
+    """Puts a hidden report back on the public pages; showing a visible one changes nothing."""
     _require(acting_user, "reports.change_report")
     report = Report.objects.select_for_update().get(pk=report.pk)
     if not report.is_hidden:
         return report
     report.is_hidden, report.hidden_reason = False, ""
     report.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
-    _event(report, ReportEvent.Kind.SHOWN, actor=acting_user, reason=reason.strip(), data={})
+    event_record(
+        report=report,
+        kind=ReportEvent.Kind.SHOWN,
+        acting_user=acting_user,
+        internal_note=reason.strip(),
+    )
     return report
 
 
 @transaction.atomic
 def photo_hide(*, photo: Photo, acting_user, reason: str) -> Photo:
+    """Takes one photo off the public pages (the report stays). A photo not yet attached to a
+    report has no timeline to write to: the flag and the reason stay on the photo."""
     _require(acting_user, "reports.change_photo")
     reason = (reason or "").strip()
     if not reason:
@@ -72,11 +70,11 @@ def photo_hide(*, photo: Photo, acting_user, reason: str) -> Photo:
     photo.is_hidden, photo.hidden_reason = True, reason[:255]
     photo.save(update_fields=["is_hidden", "hidden_reason"])
     if photo.report_id:
-        _event(
-            photo.report,
-            ReportEvent.Kind.HIDDEN,
-            actor=acting_user,
-            reason=reason,
+        event_record(
+            report=photo.report,
+            kind=ReportEvent.Kind.HIDDEN,
+            acting_user=acting_user,
+            internal_note=reason,
             data={"photo": photo.key},
         )
     return photo
@@ -84,6 +82,7 @@ def photo_hide(*, photo: Photo, acting_user, reason: str) -> Photo:
 
 @transaction.atomic
 def photo_show(*, photo: Photo, acting_user, reason: str = "") -> Photo:
+    """Shows a hidden photo again; showing a visible one changes nothing."""
     _require(acting_user, "reports.change_photo")
     photo = Photo.objects.select_for_update().get(pk=photo.pk)
     if not photo.is_hidden:
@@ -91,11 +90,11 @@ def photo_show(*, photo: Photo, acting_user, reason: str = "") -> Photo:
     photo.is_hidden, photo.hidden_reason = False, ""
     photo.save(update_fields=["is_hidden", "hidden_reason"])
     if photo.report_id:
-        _event(
-            photo.report,
-            ReportEvent.Kind.SHOWN,
-            actor=acting_user,
-            reason=reason.strip(),
+        event_record(
+            report=photo.report,
+            kind=ReportEvent.Kind.SHOWN,
+            acting_user=acting_user,
+            internal_note=reason.strip(),
             data={"photo": photo.key},
         )
     return photo

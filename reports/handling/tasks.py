@@ -3,21 +3,20 @@
 from celery import shared_task
 from django.utils import timezone
 
+from reports.handling.actions import report_close
 from reports.models import Report
 from reports.workflow import DISPUTE_WINDOW, NotAllowed
 
 CLOSE_BATCH = 500
 
 
-@shared_task(acks_late=True)
+@shared_task(name="reports.handling.close_resolved_reports", acks_late=True)
 def close_resolved_reports() -> int:
     """Closes resolved reports nobody disputed within the dispute window.
 
     Idempotent: a report already closed, or reopened meanwhile by a "not satisfied" rating,
     is refused by the action under its row lock and skipped. Returns how many were closed.
     """
-    from reports.handling.actions import report_close
-
     cutoff = timezone.now() - DISPUTE_WINDOW
     ids = list(
         Report.objects.filter(status=Report.Status.RESOLVED, resolved_at__lte=cutoff)
@@ -32,14 +31,3 @@ def close_resolved_reports() -> int:
             continue
         closed += 1
     return closed
-
-
-@shared_task(acks_late=True)
-def recompute_open_deadlines(acting_user_id: int | None = None) -> int:
-    """After an administrator changes the working calendar or office hours. Returns how many
-    reports' deadlines moved."""
-    from accounts.models import User
-    from reports.deadlines.recompute import open_reports_deadlines_recompute
-
-    acting_user = User.objects.filter(pk=acting_user_id).first() if acting_user_id else None
-    return open_reports_deadlines_recompute(acting_user=acting_user).changed_reports

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
@@ -11,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import user_for_guest_email
 from reports.deadlines.clocks import start_intake_clock
+from reports.events import event_record
 from reports.intake.photos import photos_claim
 from reports.intake.routing import proposed_department
+from reports.intake.selectors import report_for_client_key
 from reports.models import Follower, Photo, Report, ReportEvent
-from reports.notifications.queue import queue_event_emails
 from reports.search import search_text_for
 from reports.tracking import new_tracking_code
 from services.calendar import current_calendar
@@ -62,16 +64,21 @@ def report_submit(
     photo_keys: Sequence[str] = (),
     photos_staged_by: str = "",
     source: str = Report.Source.WEB,
+    client_key: uuid.UUID | None = None,
     acting_user=None,
 ) -> Report:
     """Files a new report, awaiting intake.
 
     Invariants: the point is inside the province; the report has at least an email or phone
-    when given by a guest (forms enforce it; the API may omit contact). Side effects: the
-    SUBMITTED event, the reporter as a follower (when an email is known), the intake clock,
-    the staged photos attached (``photos`` rows, or ``photo_keys`` staged by the session
+    when given by a guest (forms enforce it; the API may omit contact); one report per
+    ``client_key``: a device retrying a submission whose answer it never got (or two attempts
+    racing) gets the report filed the first time, and nothing else is written. Side effects:
+    the SUBMITTED event, the reporter as a follower (when an email is known), the intake clock,
+    the staged photos attached (``photos`` rows, or ``photo_keys`` staged by
     ``photos_staged_by``), and the acknowledgement email queued after commit.
     """
+    if client_key is not None and (filed := report_for_client_key(client_key)) is not None:
+        return filed
     if not category.is_active:
         raise ValidationError({"category": _("This category is no longer in use.")})
     mismatch = validate_location(latitude=latitude, longitude=longitude, commune=commune)
@@ -104,15 +111,35 @@ def report_submit(
         name_hidden=name_hidden,
         language=language,
         submitted_at=now,
+        client_key=client_key,
     )
     start_intake_clock(report, calendar=current_calendar())
-    _save_with_unique_code(report)
+    try:
+        _save_with_unique_code(report)
+    except IntegrityError:
+        # A concurrent attempt with the same key committed first (PostgreSQL holds this insert
+        # until it does, then refuses it): answer with that report.
+        filed = report_for_client_key(client_key) if client_key is not None else None
+        if filed is None:
+            raise
+        return filed
 
-    event = ReportEvent.objects.create(
+    # The reporter follows first: the acknowledgement goes to the report's followers.
+    if report.reporter_email:
+        Follower.objects.create(
+            report=report,
+            user=reporter,
+            email=report.reporter_email,
+            language=language,
+            is_reporter=True,
+        )
+        Report.objects.filter(pk=report.pk).update(follower_count=1)
+        report.follower_count = 1
+    event = event_record(
         report=report,
         kind=ReportEvent.Kind.SUBMITTED,
-        actor=reporter,
-        created_at=now,
+        acting_user=reporter,
+        at=now,
         is_public=True,
         to_status=Report.Status.SUBMITTED,
         department=report.proposed_department,
@@ -124,17 +151,6 @@ def report_submit(
         photo.position = position
         photo.staged_by = ""
         photo.save(update_fields=["report", "event", "position", "staged_by"])
-    if report.reporter_email:
-        Follower.objects.create(
-            report=report,
-            user=reporter,
-            email=report.reporter_email,
-            language=language,
-            is_reporter=True,
-        )
-        Report.objects.filter(pk=report.pk).update(follower_count=1)
-        report.follower_count = 1
-    queue_event_emails(event)
     return report
 
 

@@ -111,6 +111,9 @@ class ReportForm(forms.Form):
     )
     # Set by the "submit anyway" button after nearby reports were offered.
     nearby_checked = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # Made by the device's script for each report it composes (empty without JavaScript): a
+    # retry under the same key returns the report already filed (see report_submit).
+    client_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
     # A field people never see; bots fill it in.
     website = forms.CharField(
         required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})

@@ -1,20 +1,26 @@
 """Staging, claiming and discarding uploaded photos; thumbnails.
 
-A photo is staged (``report`` is null) as soon as it is uploaded, bound to the uploader's
-session key, so a form that comes back with an error keeps its photos. The submit action
-claims the staged photos and attaches them; photos never attached are discarded after a day.
+A photo is staged (``report`` is null) as soon as it is uploaded, bound to its owner (the
+uploader's session, or the report form's client key), so a form that comes back with an error
+keeps its photos and an upload retried after a lost answer is not staged twice. The submit
+action claims the staged photos and attaches them; photos never attached are discarded after a
+day. A staged photo belongs to no report yet, so staging and discarding record no event: the
+action that attaches photos (submission, an answer to a question, a resolution) records its event.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from reports.intake.images import PhotoRejected, make_thumbnail, process_upload
 from reports.models import Photo
@@ -22,6 +28,10 @@ from reports.models import Photo
 logger = logging.getLogger(__name__)
 
 _NAME_SHOWN = 60
+
+# Sent after commit with ``photo_id``: a photo was stored and needs its thumbnail
+# (reports.intake.tasks makes it off the request path).
+photo_stored = Signal()
 
 
 @dataclass(frozen=True)
@@ -32,14 +42,20 @@ class StagedPhoto:
 
 
 def photo_stage(
-    *, upload, staged_by: str, kind: str = Photo.Kind.REPORT, position: int = 0
+    *,
+    upload,
+    staged_by: str,
+    kind: str = Photo.Kind.REPORT,
+    position: int = 0,
+    upload_digest: str = "",
 ) -> StagedPhoto:
     """Process one upload and store it as a staged photo of the session ``staged_by``.
 
     The image is validated and re-encoded first (nothing is written for a bad file), then the
     file and the row are saved together: if the row cannot be saved, the file is deleted, so
     neither is left behind. Must not run inside another transaction (``durable``), because a
-    rollback there would leave the file without its row. Queues the thumbnail after commit.
+    rollback there would leave the file without its row. Announces it after commit
+    (``photo_stored``), for its thumbnail.
 
     Raises ``ValidationError`` with a translated message naming the file.
     """
@@ -53,7 +69,7 @@ def photo_stage(
             code=rejected.code,
             params={"name": _short_name(upload), "reason": rejected.message},
         ) from None
-    photo = Photo(kind=kind, staged_by=staged_by, position=position)
+    photo = Photo(kind=kind, staged_by=staged_by, position=position, upload_digest=upload_digest)
     try:
         with transaction.atomic(durable=True):
             photo.image.save(f"{photo.key}.jpg", ContentFile(processed.content), save=False)
@@ -61,12 +77,48 @@ def photo_stage(
             photo.width, photo.height = processed.width, processed.height
             photo.save()
             photo_id = photo.pk
-            transaction.on_commit(lambda: _queue_thumbnail(photo_id), robust=True)
+            transaction.on_commit(
+                lambda: photo_stored.send(sender=Photo, photo_id=photo_id), robust=True
+            )
     except BaseException:
         if photo.image.name:
             photo.image.storage.delete(photo.image.name)
         raise
     return StagedPhoto(photo=photo, gps=processed.gps)
+
+
+def photo_stage_once(
+    *, upload, staged_by: str, position: int = 0, max_staged: int | None = None
+) -> StagedPhoto:
+    """Stages an upload unless ``staged_by`` already staged the very same bytes: an upload
+    retried after its answer was lost (or sent twice at once) gets the photo staged the first
+    time, with no position change and no GPS suggestion.
+
+    ``max_staged`` caps the photos the owner may have staged and not attached; a new photo
+    over the cap raises ``ValidationError``. Otherwise as ``photo_stage``.
+    """
+    digest = _upload_digest(upload)
+    staged = Photo.objects.filter(staged_by=staged_by, report__isnull=True)
+    already = staged.filter(upload_digest=digest).first()
+    if already is not None:
+        return StagedPhoto(photo=already, gps=None)
+    if max_staged is not None and staged.count() >= max_staged:
+        raise ValidationError(
+            ngettext(
+                "At most %(max)s photo per report.",
+                "At most %(max)s photos per report.",
+                max_staged,
+            ),
+            code="too_many_photos",
+            params={"max": max_staged},
+        )
+    try:
+        return photo_stage(
+            upload=upload, staged_by=staged_by, position=position, upload_digest=digest
+        )
+    except IntegrityError:
+        # The same bytes were being staged by a parallel attempt, which won.
+        return StagedPhoto(photo=staged.get(upload_digest=digest), gps=None)
 
 
 def photos_claim(*, keys: list[str], staged_by: str) -> list[Photo]:
@@ -147,12 +199,6 @@ def photo_thumbnail_make(*, photo_id: int) -> str:
     return "made"
 
 
-def _queue_thumbnail(photo_id: int) -> None:
-    from reports.intake.tasks import make_photo_thumbnail
-
-    make_photo_thumbnail.delay(photo_id)
-
-
 def _delete_with_files(photos: list[Photo]) -> None:
     if not photos:
         return
@@ -172,6 +218,14 @@ def _delete_files(names) -> None:
             storage.delete(name)
         except OSError:
             logger.warning("Could not delete photo file %s", name, exc_info=True)
+
+
+def _upload_digest(upload) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def _short_name(upload) -> str:

@@ -1,14 +1,19 @@
-"""Photo work off the request path: thumbnails, and the clean-up of abandoned uploads."""
+"""Photo work off the request path: thumbnails, and the clean-up of abandoned uploads.
+
+Task names are fixed (not derived from the module path); CELERY_TASK_ROUTES sends them to the
+"images" queue.
+"""
 
 import logging
 from datetime import timedelta
 
 from celery import shared_task
 from django.db.models import Q
+from django.dispatch import receiver
 from django.utils import timezone
 
 from reports.intake.images import PhotoRejected
-from reports.intake.photos import photo_thumbnail_make, staged_photos_discard
+from reports.intake.photos import photo_stored, photo_thumbnail_make, staged_photos_discard
 from reports.models import Photo
 
 logger = logging.getLogger(__name__)
@@ -19,6 +24,7 @@ THUMBNAIL_GRACE = timedelta(minutes=10)
 
 
 @shared_task(
+    name="reports.intake.make_photo_thumbnail",
     bind=True,
     acks_late=True,
     autoretry_for=(OSError,),
@@ -36,7 +42,7 @@ def make_photo_thumbnail(self, photo_id: int) -> str:
         return "unreadable"
 
 
-@shared_task
+@shared_task(name="reports.intake.discard_stale_staged_photos")
 def discard_stale_staged_photos() -> int:
     discarded = staged_photos_discard(older_than=timezone.now() - STAGED_PHOTO_LIFETIME)
     if discarded:
@@ -44,7 +50,7 @@ def discard_stale_staged_photos() -> int:
     return discarded
 
 
-@shared_task
+@shared_task(name="reports.intake.queue_missing_thumbnails")
 def queue_missing_thumbnails(limit: int = 200) -> int:
     now = timezone.now()
     photo_ids = list(
@@ -57,3 +63,11 @@ def queue_missing_thumbnails(limit: int = 200) -> int:
     for photo_id in photo_ids:
         make_photo_thumbnail.delay(photo_id)
     return len(photo_ids)
+
+
+@receiver(photo_stored, dispatch_uid="reports.intake.thumbnail_for_stored_photo")
+def _thumbnail_for_stored_photo(sender, photo_id: int, **kwargs) -> None:
+    try:
+        make_photo_thumbnail.delay(photo_id)
+    except Exception:  # broker unreachable: queue_missing_thumbnails queues it again later
+        logger.warning("Could not queue the thumbnail of photo %s", photo_id, exc_info=True)

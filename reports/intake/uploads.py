@@ -1,5 +1,8 @@
-"""Photos uploaded with a form are staged under the browser's session (see
-``reports.intake.photos``); these helpers are shared by the citizen, reporter and staff views."""
+"""Photos uploaded with a form are staged under the browser's session, or under the report
+form's client key (see ``reports.intake.photos``); these helpers are shared by the citizen,
+reporter and staff views."""
+
+import uuid
 
 from reports.intake.photos import photo_stage
 from reports.models import Photo
@@ -10,6 +13,16 @@ def session_key(request) -> str:
     if not request.session.session_key:
         request.session.save()
     return request.session.session_key
+
+
+def photo_owner(request, client_key: uuid.UUID | None) -> str:
+    """Who the report form's photos are staged for. A form carrying a client key made by the
+    device owns its photos by that key, so a retry from the device's outbox can claim them even
+    from another session (the first attempt's cookie may never have arrived); a form without
+    one (no JavaScript) owns them by the session."""
+    if client_key is not None:
+        return f"client-key:{client_key.hex}"
+    return session_key(request)
 
 
 def stage_photos(request, uploads, *, kind: str) -> list[Photo]:

@@ -5,65 +5,19 @@ from __future__ import annotations
 import contextlib
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from camau_portal.request_text import is_usable_text
 from reports.intake import selectors as intake_selectors
-from reports.intake.actions import report_submit
 from reports.intake.forms import ReportForm
+from reports.intake.offline import outbox_messages
 from reports.intake.photo_fields import PhotoInput
-from reports.intake.photos import photo_stage, staged_photo_discard
-from reports.intake.submit_rate import submit_allowance_used, submit_count
-from reports.intake.uploads import session_key
+from reports.intake.submission import SUBMITTED_SESSION_KEY, Outcome, submit_report_form
 from reports.private_link import private_report_url
 from reports.public import selectors
 from services.geo import province_geography
-from services.models import Commune
-
-SUBMITTED_SESSION_KEY = "submitted_reports"
-
-
-def _stage_uploads(request) -> tuple[list, list[str], tuple | None]:
-    """Stages new uploads next to the photos kept from an earlier attempt of the form.
-
-    Returns the staged photos in order, the error messages for refused files, and the GPS
-    position of the first photo that carried one (to suggest the pin).
-    """
-    staged_by = session_key(request)
-    errors, gps = [], None
-    removed, kept = _photo_keys(request, "remove_photo"), _photo_keys(request, "photo_keys")
-    if removed is None or kept is None:
-        errors.append(_("A photo kept from your last attempt could not be read; add it again."))
-    for key in removed or ():
-        staged_photo_discard(key=key, staged_by=staged_by)
-    photos = intake_selectors.staged_photos(keys=kept or [], staged_by=staged_by)
-    for upload in request.FILES.getlist("photos"):
-        if len(photos) >= settings.PHOTOS_PER_REPORT:
-            errors.append(
-                _("At most %(count)d photos per report; %(name)s was not added.")
-                % {"count": settings.PHOTOS_PER_REPORT, "name": upload.name}
-            )
-            continue
-        try:
-            staged = photo_stage(upload=upload, staged_by=staged_by, position=len(photos))
-        except ValidationError as error:  # the message names the file
-            errors.extend(error.messages)
-            continue
-        photos.append(staged.photo)
-        if gps is None and staged.gps is not None:
-            gps = staged.gps
-    return photos, errors, gps
-
-
-def _photo_keys(request, name: str) -> list[str] | None:
-    """The photo keys the form sent back in ``name``; None when one cannot be a key at all."""
-    keys = request.POST.getlist(name)
-    return keys if all(is_usable_text(key) for key in keys) else None
 
 
 @require_http_methods(["GET", "POST"])
@@ -71,52 +25,21 @@ def report_new(request):
     if request.method == "GET":
         form = ReportForm(user=request.user, initial=_initial_from_query(request))
         return _render_report_form(request, form)
+    submission = submit_report_form(request)
+    if submission.outcome is Outcome.FILED:
+        return redirect("reports:submitted", code=submission.report.tracking_code)
+    return _render_report_form(
+        request,
+        submission.form,
+        photos=submission.photos,
+        photo_errors=submission.photo_errors,
+        photo_gps=submission.photo_gps,
+        nearby=submission.nearby,
+        status=_FORM_STATUS[submission.outcome],
+    )
 
-    form = ReportForm(request.POST, user=request.user)
-    if submit_allowance_used(request):  # before any photo is decoded or stored
-        photos = intake_selectors.staged_photos(
-            keys=request.POST.getlist("photo_keys"), staged_by=session_key(request)
-        )
-        return _refuse_over_rate(request, form, photos=photos)
-    photos, photo_errors, gps = _stage_uploads(request)
-    kept = {"photos": photos, "photo_errors": photo_errors, "photo_gps": gps}
-    if not form.is_valid() or photo_errors:
-        return _render_report_form(request, form, status=400, **kept)
-    data = form.cleaned_data
-    if data["latitude"] is not None and not data["nearby_checked"]:
-        nearby = intake_selectors.nearby_open_reports(
-            category_id=data["category"].pk, latitude=data["latitude"], longitude=data["longitude"]
-        )
-        if nearby:  # "Already reported?": offered once, then "submit anyway" goes through.
-            return _render_report_form(request, form, nearby=nearby, **kept)
-    if not submit_count(request):
-        return _refuse_over_rate(request, form, **kept)
-    try:
-        report = report_submit(
-            category=data["category"],
-            commune=data["commune"],
-            title=data["title"],
-            description=data["description"],
-            latitude=data["latitude"],
-            longitude=data["longitude"],
-            address=data["address"],
-            reporter_name=data["reporter_name"],
-            reporter_email=data["reporter_email"],
-            reporter_phone=data["reporter_phone"],
-            contact_allowed=data["contact_allowed"],
-            name_hidden=data["name_hidden"],
-            language=get_language() or settings.LANGUAGE_CODE,
-            photo_keys=[photo.key for photo in photos],
-            photos_staged_by=session_key(request),
-            acting_user=request.user,
-        )
-    except ValidationError as error:
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-        return _render_report_form(request, form, status=400, **kept)
-    submitted = request.session.get(SUBMITTED_SESSION_KEY, [])
-    request.session[SUBMITTED_SESSION_KEY] = [*submitted[-19:], report.tracking_code]
-    return redirect("reports:submitted", code=report.tracking_code)
+
+_FORM_STATUS = {Outcome.INVALID: 400, Outcome.NEARBY: 200, Outcome.RATE_LIMITED: 429}
 
 
 def _refuse_over_rate(request, form, **kept):
@@ -143,6 +66,8 @@ def _render_report_form(
             "photo_gps": photo_gps,
             "nearby": nearby,
             "max_photos": settings.PHOTOS_PER_REPORT,
+            "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
+            "outbox_messages": outbox_messages(),
             "photo_input": PhotoInput(
                 attrs={
                     "id": "id_photos",
@@ -209,11 +134,10 @@ def commune_for_point(request):
             {"inside_province": False, "message": _("This point is outside Cà Mau province.")}
         )
     commune_id = geography.suggest_commune(latitude, longitude)
-    commune = Commune.objects.filter(pk=commune_id).only("name").first()
     return JsonResponse(
         {
             "inside_province": True,
-            "commune": {"id": commune_id, "name": commune.name if commune else ""},
+            "commune": {"id": commune_id, "name": intake_selectors.commune_name(commune_id)},
             "by_boundary": geography.commune_containing(latitude, longitude) is not None,
         }
     )

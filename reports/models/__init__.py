@@ -1,7 +1,7 @@
 from .api import ApiKey
 from .engagement import Follower, Rating
 from .event import ReportEvent
-from .notification import DeadlineReminder, OutboundEmail
+from .notification import DeadlineReminder
 from .photo import Photo
 from .report import Report
 from .stats import DailyStat, MapCell, RollupState
@@ -12,7 +12,6 @@ __all__ = [
     "DeadlineReminder",
     "Follower",
     "MapCell",
-    "OutboundEmail",
     "Photo",
     "Rating",
     "Report",

@@ -26,9 +26,12 @@ class ReportEvent(models.Model):
         CLOSED = "closed", _("Closed")
         RATED = "rated", _("Rated")
         FOLLOWED = "followed", _("Followed")
+        UNSUBSCRIBED = "unsubscribed", _("A follower stopped email updates")
+        RESUBSCRIBED = "resubscribed", _("A follower resumed email updates")
         HIDDEN = "hidden", _("Hidden by moderation")
         SHOWN = "shown", _("Shown again")
         COMMUNE_CHANGED = "commune", _("Commune corrected")
+        ACCOUNT_JOINED = "account_joined", _("Linked to the reporter's account")
 
     report = models.ForeignKey(
         "reports.Report", verbose_name=_("report"), on_delete=models.CASCADE, related_name="events"

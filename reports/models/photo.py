@@ -53,8 +53,11 @@ class Photo(models.Model):
     width = models.PositiveIntegerField(default=0, editable=False)
     height = models.PositiveIntegerField(default=0, editable=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    # The session that staged the photo; only it may attach the photo to a report.
+    # Who staged the photo, and only they may attach it to a report: the browser's session, or
+    # the report form's client key (see reports.intake.uploads.photo_owner).
     staged_by = models.CharField(max_length=64, blank=True, editable=False)
+    # SHA-256 of the bytes as uploaded: the same upload retried by its owner reuses this photo.
+    upload_digest = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True, db_index=True)
     is_hidden = models.BooleanField(_("hidden from the public"), default=False)
     hidden_reason = models.CharField(_("reason for hiding"), max_length=255, blank=True)
@@ -63,6 +66,13 @@ class Photo(models.Model):
         ordering = ["position", "id"]
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staged_by", "upload_digest"],
+                condition=models.Q(report__isnull=True) & ~models.Q(upload_digest=""),
+                name="photo_staged_once_per_owner",
+            ),
+        ]
 
     def __str__(self):
         return self.key

@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from reports.models.querysets import ReportQuerySet
+from reports.status import ReportStatus
 from reports.tracking import new_tracking_code
 
 
@@ -15,15 +17,7 @@ class Report(models.Model):
     ``reports.actions``; the allowed transitions are listed in ``reports.workflow``.
     """
 
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Awaiting intake")
-        ACCEPTED = "accepted", _("Accepted")
-        IN_PROGRESS = "in_progress", _("In progress")
-        WAITING_INFO = "waiting_info", _("Waiting for information")
-        RESOLVED = "resolved", _("Resolved")
-        CLOSED = "closed", _("Closed")
-        REJECTED = "rejected", _("Not accepted")
-        DUPLICATE = "duplicate", _("Duplicate")
+    Status = ReportStatus
 
     class Priority(models.TextChoices):
         NORMAL = "normal", _("Normal")
@@ -37,6 +31,9 @@ class Report(models.Model):
     tracking_code = models.CharField(
         _("tracking code"), max_length=12, unique=True, default=new_tracking_code, editable=False
     )
+    # Made by the reporter's device for each report it composes, and sent again with every
+    # retry: a device that never got the answer to its first attempt files nothing twice.
+    client_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"))
     category = models.ForeignKey(
@@ -163,6 +160,8 @@ class Report(models.Model):
     # Lower-case, diacritics-free copy of code, title and description, for staff search.
     search_text = models.TextField(editable=False, blank=True)
 
+    objects = ReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-submitted_at"]
         verbose_name = _("report")
@@ -219,6 +218,7 @@ class Report(models.Model):
 
     @property
     def is_public(self) -> bool:
+        """``Report.objects.public()`` for one report in memory."""
         return self.published_at is not None and not self.is_hidden
 
     @property

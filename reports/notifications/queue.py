@@ -1,8 +1,7 @@
-"""Turns timeline events and deadline thresholds into outbox rows, in the caller's transaction.
+"""Turns timeline events into outbox rows, in the caller's transaction.
 
-One row per cause and recipient (``OutboundEmail.dedupe_key``), so running a producer twice
-sends nothing twice. Sending happens in ``reports.notifications.tasks`` after the transaction
-commits; if the broker is down then, the row waits and ``requeue_pending_emails`` sends it later.
+One row per event and recipient, so running it twice sends nothing twice; the outbox
+(``camau_portal.notifications``) sends them after the transaction commits.
 
 Who hears about what:
 
@@ -18,17 +17,9 @@ link.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import partial
-
-from django.db import transaction
-from django.utils import timezone
-
-from reports.models import Follower, OutboundEmail, ReportEvent
-
-logger = logging.getLogger(__name__)
+from camau_portal.notifications.models import OutboundEmail
+from camau_portal.notifications.outbox import Recipient, queue_emails
+from reports.models import Follower, ReportEvent
 
 Kind = ReportEvent.Kind
 
@@ -54,13 +45,6 @@ REPORTER_ONLY_KINDS = frozenset({Kind.SUBMITTED, Kind.INFO_REQUESTED})
 WHEN_PUBLIC_KINDS = frozenset({Kind.DEADLINE_EXTENDED})
 
 
-@dataclass(frozen=True)
-class Recipient:
-    email: str
-    language: str
-    follower_id: int | None = None
-
-
 def event_template(kind: str) -> str:
     return f"event_{kind}"
 
@@ -78,7 +62,7 @@ def queue_event_emails(event: ReportEvent) -> list[OutboundEmail]:
     if event.kind in REPORTER_ONLY_KINDS:
         followers = followers.filter(is_reporter=True)
     recipients = [
-        Recipient(email=email, language=language, follower_id=pk)
+        Recipient(email=email, language=language, context={"follower_id": pk})
         for pk, email, language in followers.values_list("pk", "email", "language")
     ]
     return queue_emails(
@@ -88,73 +72,3 @@ def queue_event_emails(event: ReportEvent) -> list[OutboundEmail]:
         report_id=event.report_id,
         event_id=event.pk,
     )
-
-
-def queue_emails(
-    *,
-    template: str,
-    recipients: Iterable[Recipient],
-    dedupe_prefix: str,
-    report_id: int | None = None,
-    event_id: int | None = None,
-    context: dict | None = None,
-    enqueue: bool = True,
-) -> list[OutboundEmail]:
-    """Writes one outbox row per recipient (skipping those already written for the same
-    ``dedupe_prefix``) and sends them once the transaction commits (unless ``enqueue`` is
-    false: the outbox scan sends them later)."""
-    now = timezone.now()
-    rows = {}
-    for recipient in recipients:
-        key = f"{dedupe_prefix}:{recipient.email.strip().lower()}"
-        row_context = dict(context or {})
-        if recipient.follower_id is not None:
-            row_context["follower_id"] = recipient.follower_id
-        rows.setdefault(
-            key,
-            OutboundEmail(
-                dedupe_key=key,
-                template=template,
-                recipient=recipient.email.strip(),
-                language=recipient.language,
-                report_id=report_id,
-                event_id=event_id,
-                context=row_context,
-                next_attempt_at=now,
-            ),
-        )
-    if not rows:
-        return []
-    # A concurrent or repeated producer loses the race quietly: the unique key keeps one row.
-    OutboundEmail.objects.bulk_create(rows.values(), ignore_conflicts=True)
-    pending = list(
-        OutboundEmail.objects.filter(dedupe_key__in=rows, status=OutboundEmail.Status.PENDING)
-    )
-    if enqueue:
-        enqueue_outbound_emails([row.pk for row in pending])
-    return pending
-
-
-def enqueue_outbound_emails(ids: list[int]) -> None:
-    """Hands the rows to the email queue after commit. A broker outage is logged, not raised:
-    the submission has succeeded and the rows are sent by the next outbox scan."""
-    if ids:
-        transaction.on_commit(partial(publish_outbound_emails, list(ids)), robust=True)
-
-
-def publish_outbound_emails(ids: list[int]) -> int:
-    from reports.notifications.tasks import send_outbound_email
-
-    published = 0
-    for pk in ids:
-        try:
-            send_outbound_email.apply_async((pk,))
-        except Exception:  # broker unreachable: the outbox scan will re-queue these rows
-            logger.warning(
-                "Could not queue %d outbound email(s); the outbox scan will retry them.",
-                len(ids) - published,
-                exc_info=True,
-            )
-            break
-        published += 1
-    return published

@@ -101,8 +101,12 @@ def date_window(get, *, default_when_open: bool = True) -> Window:
 
 @dataclass
 class Paging:
+    """``after`` (a service_request_id, the last one of the previous page) pages by keyset, as
+    the ``Link`` header of a list offers; ``page`` numbers are kept for existing clients."""
+
     page: int
     page_size: int
+    after: str | None = None
 
     @property
     def offset(self) -> int:
@@ -122,13 +126,19 @@ def parse_coordinate(name: str, raw: str | None, *, limit: float) -> float | Non
     return value
 
 
-def paging(get) -> Paging:
-    return Paging(
+def paging(get, *, by_request_id: bool = False) -> Paging:
+    """``page`` and ``page_size``; with ``by_request_id``, also ``after``."""
+    after = (get.get("after") or "").strip() if by_request_id else ""
+    result = Paging(
         page=parse_positive("page", get.get("page"), default=1, maximum=MAX_PAGE),
         page_size=parse_positive(
             "page_size", get.get("page_size"), default=DEFAULT_LIMIT, maximum=MAX_PAGE_SIZE
         ),
+        after=after or None,
     )
+    if result.after and result.page > 1:
+        raise ParameterError("page and after cannot be used together")
+    return result
 
 
 def bbox(get) -> BBox | None:

@@ -11,13 +11,22 @@ from django.utils.translation import gettext as _
 from reports.models import Report
 from reports.open311.attributes import attributes_for
 from reports.open311.formats import w3c_datetime
+from reports.public.visibility import public_outcome
 from reports.workflow import status_group
 from services.models import Category
 
+# GeoReport v2 knows two states: fixed and closed reports are both "closed".
+OPEN311_STATUS_GROUPS = {"open": ("open",), "closed": ("fixed", "closed")}
+
 
 def open311_status(status: str) -> str:
-    """GeoReport v2 knows two states: fixed and closed reports are both "closed"."""
-    return "open" if status_group(status) == "open" else "closed"
+    group = status_group(status)
+    return next(state for state, groups in OPEN311_STATUS_GROUPS.items() if group in groups)
+
+
+def status_groups_for(states: list[str]) -> list[str]:
+    """The status groups (``reports.workflow.STATUS_GROUPS``) the Open311 states cover."""
+    return [group for state in states for group in OPEN311_STATUS_GROUPS[state]]
 
 
 def service(category: Category) -> dict:
@@ -102,20 +111,12 @@ def minimal_request_record(report: Report) -> dict:
     return {
         "service_request_id": report.tracking_code,
         "status": open311_status(report.status),
-        "status_notes": (
-            _status_notes(report)
-            if report.status in (Report.Status.REJECTED, Report.Status.DUPLICATE)
-            else None
-        ),
+        "status_notes": _status_notes(report) if public_outcome(report) else None,
         "service_name": report.category.name,
         "service_code": report.category.code,
         "requested_datetime": w3c_datetime(report.submitted_at),
         "updated_datetime": w3c_datetime(report.last_public_change or report.submitted_at),
     }
-
-
-def is_public(report: Report) -> bool:
-    return report.published_at is not None and not report.is_hidden
 
 
 def update_id(event) -> str:
@@ -124,7 +125,9 @@ def update_id(event) -> str:
 
 
 def update_record(request, event) -> dict:
-    status = event.to_status or event.report.status
+    """A public event, with the status its report had when it was posted (``status_then``,
+    see ``reports.open311.selectors.public_updates``)."""
+    status = event.status_then
     return {
         "update_id": update_id(event),
         "service_request_id": event.report.tracking_code,

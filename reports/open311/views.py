@@ -15,17 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from reports.models import ReportEvent
 from reports.open311 import params, selectors, serializers
 from reports.open311.formats import render, render_errors, w3c_datetime
 from reports.open311.submission import SubmissionError, submit_request
-from reports.workflow import CLOSED_STATUSES, FIXED_STATUSES, OPEN_STATUSES
-from services.models import Category
 
 SPECIFICATION_URL = "http://wiki.open311.org/GeoReport_v2"
 # When this API's shape last changed, for the discovery document.
 API_CHANGESET = datetime.fromisoformat("2026-11-23T00:00:00+07:00")
-STATUS_FILTERS = {"open": OPEN_STATUSES, "closed": FIXED_STATUSES | CLOSED_STATUSES}
 MAX_IDS_PER_LOOKUP = 100
 # The OpenAPI 3 description of this API, written by hand next to the design documents.
 OPENAPI_PATH = settings.BASE_DIR / "docs" / "open311.openapi.json"
@@ -77,13 +73,12 @@ def discovery(request, fmt):
 
 @require_GET
 def service_list(request, fmt):
-    categories = Category.objects.filter(is_active=True)
-    return render(fmt, "services", [serializers.service(c) for c in categories])
+    return render(fmt, "services", [serializers.service(c) for c in selectors.active_services()])
 
 
 @require_GET
 def service_definition(request, fmt, code):
-    category = Category.objects.filter(code=code, is_active=True).first()
+    category = selectors.active_service(code)
     if category is None:
         return render_errors(fmt, 404, f"service_code {code} not found")
     return render(fmt, "service_definition", serializers.service_definition(category))
@@ -92,7 +87,7 @@ def service_definition(request, fmt, code):
 def _records(request, reports) -> list[dict]:
     return [
         serializers.request_record(request, report)
-        if serializers.is_public(report)
+        if report.is_public
         else serializers.minimal_request_record(report)
         for report in reports
     ]
@@ -118,39 +113,41 @@ def service_requests(request, fmt):
             )
         updated_after = params.parse_w3c("updated_after", get.get("updated_after"))
         window = params.date_window(get, default_when_open=updated_after is None)
-        paging = params.paging(get)
+        paging = params.paging(get, by_request_id=True)
         box = params.bbox(get)
         statuses = params.parse_list(get.get("status"))
-        unknown = [s for s in statuses if s not in STATUS_FILTERS]
+        unknown = [s for s in statuses if s not in serializers.OPEN311_STATUS_GROUPS]
         if unknown:
             raise params.ParameterError("status must be open or closed")
     except params.ParameterError as error:
         return render_errors(fmt, 400, str(error))
 
-    reports = selectors.public_requests()
-    service_codes = params.parse_list(get.get("service_code"))
-    if service_codes:
-        reports = reports.filter(category__code__in=service_codes)
-    if statuses:
-        reports = reports.filter(
-            status__in=set().union(*(STATUS_FILTERS[status] for status in statuses))
-        )
-    if window.start:
-        reports = reports.filter(submitted_at__gte=window.start)
-    if window.end:
-        reports = reports.filter(submitted_at__lte=window.end)
-    if updated_after:
-        reports = reports.filter(
-            id__in=ReportEvent.objects.filter(is_public=True, created_at__gt=updated_after).values(
-                "report_id"
-            )
-        )
-    if box:
-        reports = reports.filter(box.q())
-    page = reports.order_by("-submitted_at", "-id")[
-        paging.offset : paging.offset + paging.page_size
-    ]
-    return render(fmt, "service_requests", [serializers.request_record(request, r) for r in page])
+    page = selectors.requests_page(
+        service_codes=params.parse_list(get.get("service_code")),
+        status_groups=serializers.status_groups_for(statuses),
+        start=window.start,
+        end=window.end,
+        updated_after=updated_after,
+        bbox=box,
+        size=paging.page_size,
+        after=paging.after,
+        skip=paging.offset,
+    )
+    response = render(
+        fmt, "service_requests", [serializers.request_record(request, r) for r in page.rows]
+    )
+    if page.next_cursor:
+        response["Link"] = _link(request, rel="next", after=page.next_cursor)
+    return response
+
+
+def _link(request, *, rel: str, after: str) -> str:
+    """An RFC 8288 link to the page after ``after`` with the same parameters (the body is
+    the specification's bare array, so the way on is a header)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["after"] = after
+    return f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="{rel}"'
 
 
 @require_GET
@@ -169,9 +166,9 @@ def service_request_updates(request, fmt):
         paging = params.paging(request.GET)
     except params.ParameterError as error:
         return render_errors(fmt, 400, str(error))
-    events = selectors.public_updates(start=window.start, end=window.end)[
-        paging.offset : paging.offset + paging.page_size
-    ]
+    events = selectors.public_updates(
+        start=window.start, end=window.end, size=paging.page_size, skip=paging.offset
+    )
     return render(
         fmt,
         "service_request_updates",

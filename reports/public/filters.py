@@ -5,25 +5,17 @@ period names), so a filtered view can be bookmarked and shared.
 """
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import Report
-from reports.workflow import CLOSED_STATUSES, FIXED_STATUSES, OPEN_STATUSES
+from reports.workflow import STATUS_GROUP_LABELS
 from services.models import Category, Commune
 
-STATUS_GROUPS = {
-    "open": OPEN_STATUSES,
-    "fixed": FIXED_STATUSES,
-    "closed": CLOSED_STATUSES,
-}
-STATUS_GROUP_CHOICES = [
-    ("open", _("Open")),
-    ("fixed", _("Fixed")),
-    ("closed", _("Closed")),
-]
+STATUS_GROUP_CHOICES = list(STATUS_GROUP_LABELS.items())
 PERIOD_DAYS = {"7d": 7, "30d": 30, "90d": 90, "365d": 365}
 PERIOD_CHOICES = [
     ("7d", _("Last 7 days")),
@@ -70,7 +62,7 @@ class PublicReportFilter(django_filters.FilterSet):
             field.widget.attrs["class"] = "form-select"
 
     def filter_status_group(self, queryset, name, value):
-        return queryset.filter(status__in=STATUS_GROUPS[value]) if value else queryset
+        return queryset.in_status_groups(value) if value else queryset
 
     def filter_period(self, queryset, name, value):
         if not value:
@@ -86,8 +78,6 @@ class PublicReportFilter(django_filters.FilterSet):
 
     def querystring(self) -> str:
         """The active filters as a query string, to carry into links."""
-        from urllib.parse import urlencode
-
         pairs = []
         for name, value in self.active_filters.items():
             pairs.append((name, getattr(value, "code", value)))

@@ -23,15 +23,16 @@ from django.db.models.functions import Floor
 from django.utils.translation import gettext as _
 
 from reports.models import MapCell, Report
-from reports.public.selectors import public_reports
-from reports.workflow import CLOSED_STATUSES, FIXED_STATUSES, OPEN_STATUSES, status_group
+from reports.models.querysets import status_group_condition
+from reports.workflow import STATUS_GROUPS, status_group
 
 MAP_POINT_LIMIT = 1000
 MAX_CELLS_ACROSS = 24
 PRECOMPUTED_LEVELS = (8, 16, 32, 64)
 UNIT_LEVEL = PRECOMPUTED_LEVELS[0]  # recomputation works one cell of this level at a time
 FINEST_LEVEL = 4096
-STATUS_GROUP_INDEX = {"open": 0, "fixed": 1, "closed": 2}
+# Points carry their group as a number: 0 open, 1 fixed, 2 closed (the map's colours).
+STATUS_GROUP_INDEX = {group: index for index, group in enumerate(STATUS_GROUPS)}
 
 
 class BadBox(ValueError):
@@ -94,11 +95,11 @@ def map_features(
     level = level_for(bbox)
     precomputed = queryset is None
     if precomputed:
-        queryset = public_reports()
+        queryset = Report.objects.public()
         if category_id:
             queryset = queryset.filter(category_id=category_id)
         if status:
-            queryset = queryset.filter(status__in=_STATUSES[status])
+            queryset = queryset.in_status_groups(status)
         if level <= PRECOMPUTED_LEVELS[-1]:
             cells = precomputed_cells(
                 bbox=bbox, level=level, category_id=category_id, status=status
@@ -109,9 +110,6 @@ def map_features(
     if points is not None:
         return {"mode": "points", "points": points}
     return _cells_payload(grouped_cells(queryset=queryset, bbox=bbox, level=level), level)
-
-
-_STATUSES = {"open": OPEN_STATUSES, "fixed": FIXED_STATUSES, "closed": CLOSED_STATUSES}
 
 
 def _points(queryset, bbox: BBox) -> list[list] | None:
@@ -128,6 +126,11 @@ def _points(queryset, bbox: BBox) -> list[list] | None:
     ]
 
 
+def _group_counts() -> dict[str, Count]:
+    """Reports per status group ("open", "fixed", "closed"), as aggregates."""
+    return {group: Count("id", filter=status_group_condition(group)) for group in STATUS_GROUPS}
+
+
 def _cells_payload(cells: list[list], level: int) -> dict:
     return {"mode": "cells", "cell_size": 1 / level, "cells": cells}
 
@@ -140,9 +143,7 @@ def grouped_cells(*, queryset, bbox: BBox, level: int) -> list[list]:
         .values("cell_row", "cell_col")
         .annotate(
             total=Count("id"),
-            open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-            fixed=Count("id", filter=Q(status__in=FIXED_STATUSES)),
-            closed=Count("id", filter=Q(status__in=CLOSED_STATUSES)),
+            **_group_counts(),
             lat=Avg("latitude"),
             lon=Avg("longitude"),
         )
@@ -204,9 +205,7 @@ def _cell_rows(queryset, level: int) -> Iterable[dict]:
         )
         .values("cell_row", "cell_col", "category_id")
         .annotate(
-            open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-            fixed=Count("id", filter=Q(status__in=FIXED_STATUSES)),
-            closed=Count("id", filter=Q(status__in=CLOSED_STATUSES)),
+            **_group_counts(),
             latitude_sum=Sum("latitude"),
             longitude_sum=Sum("longitude"),
         )
@@ -240,7 +239,7 @@ def _build_cells(queryset, level: int) -> list[MapCell]:
 
 
 def _located_public_reports():
-    return public_reports().filter(latitude__isnull=False, longitude__isnull=False)
+    return Report.objects.public().filter(latitude__isnull=False, longitude__isnull=False)
 
 
 @transaction.atomic

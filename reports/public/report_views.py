@@ -1,32 +1,42 @@
 """The report page as the public, its reporter (private link) and staff see it; tracking;
-following."""
+following; the signed-in citizen's own reports."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from reports.handling.selectors import reporter_options
 from reports.intake.forms import FollowForm, TrackForm
-from reports.models import Report, ReportEvent
-from reports.notifications.subscriptions import report_follow_request
 from reports.permissions import staff_access
 from reports.private_link import private_report_url, private_token_valid
 from reports.public import selectors
+from reports.public.visibility import public_outcome
+from reports.subscriptions import report_follow_request
 
 SUBMITTED_SESSION_KEY = "submitted_reports"
+MY_REPORTS_PER_PAGE = 20
 
 
 def _detail_context(report, *, private: bool, staff: bool) -> dict:
     return {
         "report": report,
         "photos": selectors.report_photos(report, include_hidden=staff),
-        "timeline": selectors.report_timeline(report, public_only=not (private or staff)),
+        "timeline": (
+            selectors.reporter_timeline(report)
+            if private
+            else selectors.report_timeline(report, public_only=not staff)
+        ),
+        "due_by": selectors.promised_resolution(report),
         "is_private_view": private,
         "follow_form": FollowForm(),
     }
@@ -44,9 +54,9 @@ def report_detail(request, code: str):
         return render(
             request, "reports/detail.html", _detail_context(report, private=False, staff=staff)
         )
-    if report.status in (Report.Status.REJECTED, Report.Status.DUPLICATE) and not report.is_hidden:
-        # Never accepted: the public learns the outcome, not the content.
-        return render(request, "reports/outcome.html", {"report": report})
+    outcome = public_outcome(report)
+    if outcome is not None:
+        return render(request, "reports/outcome.html", {"report": report, "outcome": outcome})
     if code in request.session.get(SUBMITTED_SESSION_KEY, []):
         return redirect(private_report_url(report))
     return render(request, "reports/not_public.html", {"code": code}, status=404)
@@ -60,13 +70,8 @@ def report_private(request, code: str, token: str):
     if report is None:
         raise Http404
     context = _detail_context(report, private=True, staff=False)
-    context["timeline"] = [
-        event
-        for event in selectors.report_timeline(report, public_only=False)
-        if event.is_public
-        or event.kind in (ReportEvent.Kind.INFO_REQUESTED, ReportEvent.Kind.INFO_PROVIDED)
-    ]
     context["private_token"] = token
+    context["reporter_options"] = reporter_options(report, now=timezone.now())
     return render(request, "reports/detail.html", context)
 
 
@@ -130,3 +135,14 @@ def track(request):
             return redirect("reports:detail", code=code)
         form.add_error("code", _("No report has this tracking code. Check it and try again."))
     return render(request, "reports/track.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def my_reports(request):
+    """The signed-in citizen's reports, each with its private link. Served at
+    /accounts/my-reports/ (camau_portal.urls puts it in the account area)."""
+    page = Paginator(selectors.reports_of_user(user=request.user), MY_REPORTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(report, private_report_url(report)) for report in page.object_list]
+    return render(request, "reports/my_reports.html", {"page": page, "rows": rows})

@@ -1,28 +1,33 @@
-"""Reads for the citizen pages, shaped so each page runs a fixed number of queries."""
+"""Reads for the citizen pages (home, report page, map popup), shaped so each page runs a fixed
+number of queries. Which reports are public is ``Report.objects.public()``; what a report that
+is not public may still show is ``reports.public.visibility``."""
+
+from __future__ import annotations
+
+from datetime import datetime
 
 from django.db.models import Count, Q
 
-from reports.models import Report
-from reports.workflow import CLOSED_STATUSES, FIXED_STATUSES, HANDLING_STATUSES
+from reports.models import Photo, Report, ReportEvent
+from reports.models.querysets import answered_condition, handling_condition
+from reports.workflow import ANSWERED_STATUSES, status_group
 
-
-def public_reports():
-    """Reports the public may see: accepted at some point and not hidden by moderation."""
-    return Report.objects.filter(published_at__isnull=False, is_hidden=False)
+HOME_RECENT_REPORTS = 20
 
 
 def public_headline_counts() -> dict[str, int]:
-    return public_reports().aggregate(
+    return Report.objects.public().aggregate(
         total=Count("id"),
-        in_progress=Count("id", filter=Q(status__in=HANDLING_STATUSES)),
-        resolved=Count("id", filter=Q(status__in=FIXED_STATUSES | {Report.Status.CLOSED})),
+        in_progress=Count("id", filter=handling_condition()),
+        resolved=Count("id", filter=answered_condition()),
     )
 
 
-def recent_public_reports(*, limit: int):
+def recent_public_reports(*, limit: int) -> list[Report]:
+    """The newest public reports, leaving out those refused or merged since publication."""
     return list(
-        public_reports()
-        .exclude(status__in=CLOSED_STATUSES - {Report.Status.CLOSED})
+        Report.objects.public()
+        .not_dismissed()
         .select_related("category", "commune")
         .only(
             "tracking_code",
@@ -39,7 +44,27 @@ def recent_public_reports(*, limit: int):
     )
 
 
-def report_by_code(code: str):
+def home_page(*, limit: int = HOME_RECENT_REPORTS) -> dict:
+    """The home page: headline counts, the newest reports and their map pins (two queries)."""
+    recent = recent_public_reports(limit=limit)
+    return {
+        "counts": public_headline_counts(),
+        "recent_reports": recent,
+        "map_points": [
+            {
+                "lat": report.latitude,
+                "lon": report.longitude,
+                "url": report.get_absolute_url(),
+                "title": report.title,
+                "group": status_group(report.status),
+            }
+            for report in recent
+            if report.has_location
+        ],
+    }
+
+
+def report_by_code(code: str) -> Report | None:
     """The report with its catalogue rows, or None. One query."""
     return (
         Report.objects.select_related(
@@ -50,15 +75,82 @@ def report_by_code(code: str):
     )
 
 
-def report_photos(report, *, include_hidden: bool = False):
+def report_photos(report: Report, *, include_hidden: bool = False) -> list[Photo]:
     photos = report.photos.all()
     if not include_hidden:
         photos = photos.filter(is_hidden=False)
     return list(photos.only("key", "image", "thumbnail", "kind", "width", "height", "event_id"))
 
 
-def report_timeline(report, *, public_only: bool):
+def report_timeline(report: Report, *, public_only: bool) -> list[ReportEvent]:
     events = report.events.select_related("department")
     if public_only:
         events = events.filter(is_public=True)
     return list(events)
+
+
+# Besides the public timeline, the reporter sees the questions asked of them and their answers.
+REPORTER_EVENT_KINDS = (ReportEvent.Kind.INFO_REQUESTED, ReportEvent.Kind.INFO_PROVIDED)
+
+
+def reporter_timeline(report: Report) -> list[ReportEvent]:
+    """The timeline on the reporter's private page. One query."""
+    return list(
+        report.events.select_related("department").filter(
+            Q(is_public=True) | Q(kind__in=REPORTER_EVENT_KINDS)
+        )
+    )
+
+
+def promised_resolution(report: Report) -> datetime | None:
+    """The resolution deadline the report page shows: until the agency has answered."""
+    if report.status in ANSWERED_STATUSES:
+        return None
+    return report.resolution_due_at
+
+
+def map_popup_report(code: str) -> Report | None:
+    """A public report with the fields a marker's popup shows, and its first visible photo as
+    ``popup_photo`` (None without one). Two queries."""
+    report = (
+        Report.objects.public()
+        .select_related("category", "commune")
+        .only(
+            "id",
+            "tracking_code",
+            "title",
+            "status",
+            "submitted_at",
+            "category__name_vi",
+            "category__name_en",
+            "commune__name",
+        )
+        .filter(tracking_code=code)
+        .first()
+    )
+    if report is not None:
+        report.popup_photo = (
+            Photo.objects.filter(report=report, is_hidden=False, kind=Photo.Kind.REPORT)
+            .only("image", "thumbnail", "key")
+            .first()
+        )
+    return report
+
+
+def reports_of_user(*, user):
+    """The reports linked to ``user``'s account, newest first, shaped for the "my reports" list."""
+    return (
+        Report.objects.filter(reporter=user)
+        .select_related("category", "commune")
+        .only(
+            "tracking_code",
+            "title",
+            "status",
+            "submitted_at",
+            "updated_at",
+            "category__name_vi",
+            "category__name_en",
+            "commune__name",
+        )
+        .order_by("-submitted_at", "-id")
+    )

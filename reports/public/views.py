@@ -16,16 +16,17 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_cookie
 
 from reports.csv_export import csv_lines, csv_response
-from reports.models import Photo, Report
-from reports.public import listing
+from reports.models import Report
+from reports.public import listing, selectors
 from reports.public.filters import PublicReportFilter
 from reports.public.map import BadBox, BBox, map_features
-from reports.public.selectors import public_reports
 from reports.workflow import status_group
 
 
 def _filterset(request) -> PublicReportFilter:
-    return PublicReportFilter(request.GET or None, queryset=public_reports(), request=request)
+    return PublicReportFilter(
+        request.GET or None, queryset=Report.objects.public(), request=request
+    )
 
 
 @require_GET
@@ -77,29 +78,10 @@ def map_data(request):
 @vary_on_cookie  # the language may come from the cookie
 def map_summary(request, code):
     """What a marker's popup shows: public fields only."""
-    report = (
-        public_reports()
-        .select_related("category", "commune")
-        .only(
-            "id",
-            "tracking_code",
-            "title",
-            "status",
-            "submitted_at",
-            "category__name_vi",
-            "category__name_en",
-            "commune__name",
-        )
-        .filter(tracking_code=code)
-        .first()
-    )
+    report = selectors.map_popup_report(code)
     if report is None:
         raise Http404
-    photo = (
-        Photo.objects.filter(report=report, is_hidden=False, kind=Photo.Kind.REPORT)
-        .only("image", "thumbnail", "key")
-        .first()
-    )
+    photo = report.popup_photo
     return JsonResponse(
         {
             "code": report.tracking_code,

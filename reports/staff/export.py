@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.csv_export import csv_lines
-from reports.pagination import iterate_in_chunks
+from reports.pagination import SORTS, iterate_in_chunks
 from reports.permissions import StaffAccess
 
 
@@ -68,7 +68,7 @@ def export_rows(queryset, *, access: StaffAccess, sort: str) -> Iterator[str]:
     queryset = queryset.select_related("category", "commune", "department", "assigned_to")
 
     def rows():
-        for report in iterate_in_chunks(queryset, sort=sort):
+        for report in iterate_in_chunks(queryset, order=SORTS[sort]):
             show_reporter = access.may_see_reporter(report)
             yield [
                 "" if personal and not show_reporter else _cell(value(report))

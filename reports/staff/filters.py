@@ -9,8 +9,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import StaffMembership, User
+from accounts.models import User
 from reports.models import Report
+from reports.permissions import assignable_users
 from reports.search import fold_diacritics
 from reports.tracking import normalise_tracking_code
 from services.models import Category, Commune, Department
@@ -37,18 +38,22 @@ def search_reports(queryset, text: str):
     text = (text or "").strip()
     if not text:
         return queryset
-    if _CODE_LIKE.match(text) and any(ch.isdigit() for ch in text):
-        code = normalise_tracking_code(text)
-        if code:
-            return queryset.filter(tracking_code=code)
+    code = normalise_tracking_code(text) if _CODE_LIKE.match(text) else None
+    if code and any(ch.isdigit() for ch in text):
+        return queryset.filter(tracking_code=code)
+    words = Q()
     for word in fold_diacritics(text).split()[:MAX_SEARCH_WORDS]:
         # Words that start with what was typed: "ga" finds "gà" but not "ngã".
-        queryset = queryset.filter(
+        words &= (
             Q(search_text__startswith=word)
             | Q(search_text__contains=f" {word}")
             | Q(search_text__contains=f"\n{word}")
         )
-    return queryset
+    if code:
+        # Letters only: a code (one in twenty has no digit, "CM-PEAG-WEGZ") or two words
+        # ("nuoc ngap"); either is found.
+        return queryset.filter(Q(tracking_code=code) | words)
+    return queryset.filter(words)
 
 
 class StaffReportFilter(django_filters.FilterSet):
@@ -99,11 +104,11 @@ class StaffReportFilter(django_filters.FilterSet):
 
     def filter_deadline(self, queryset, name, value):
         if value == DeadlineState.OVERDUE:
-            return queryset.filter(handling_due_at__lt=self.now)
+            return queryset.overdue(self.now)
         if value == DeadlineState.DUE_SOON:
-            return queryset.filter(handling_due_at__gte=self.now, handling_due_at__lt=self.soon)
+            return queryset.due_soon(self.now, until=self.soon)
         if value == DeadlineState.ON_TIME:
-            return queryset.filter(handling_due_at__gte=self.soon)
+            return queryset.on_time(until=self.soon)
         return queryset
 
 
@@ -121,13 +126,8 @@ def _bootstrap(widget):
 
 
 def assignable_staff(access):
-    """Officers the user may pick as assignee: those of the user's agencies, or every
-    agency officer for the province-wide roles."""
-    memberships = StaffMembership.objects.exclude(role=StaffMembership.Role.LEADER)
-    if not access.sees_all:
-        memberships = memberships.filter(department_id__in=access.agency_departments)
-    return (
-        User.objects.filter(is_active=True, pk__in=memberships.values("user_id"))
-        .only("id", "email", "full_name")
-        .order_by("full_name", "email")
-    )
+    """The assignees the user's lists offer (filter and bulk assignment): everyone assignable
+    in the agencies the user works for, or in any agency for the province-wide roles. The
+    rule itself is ``reports.permissions.assignable_users``."""
+    departments = None if access.sees_all else access.agency_departments
+    return assignable_users(departments=departments).only("id", "email", "full_name")

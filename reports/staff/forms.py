@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import StaffMembership, User
+from accounts.models import User
 from reports.intake.photo_fields import PhotosField
 from reports.models import Report
-from reports.permissions import visible_reports_for
+from reports.permissions import assignable_users, visible_reports_for
 from reports.tracking import normalise_tracking_code
 from services.models import Department
 
@@ -17,24 +17,6 @@ TEXT_ROWS = 4
 
 def active_departments():
     return Department.objects.filter(is_active=True).only("id", "code", "name_vi", "name_en")
-
-
-def department_members(department_id):
-    """Officers and managers of one agency: who may be assigned its reports."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__department_id=department_id,
-            memberships__role__in=[
-                StaffMembership.Role.AGENCY_OFFICER,
-                StaffMembership.Role.AGENCY_MANAGER,
-                StaffMembership.Role.INTAKE_OFFICER,
-            ],
-        )
-        .distinct()
-        .only("id", "email", "full_name")
-        .order_by("full_name", "email")
-    )
 
 
 class StaffLoginForm(forms.Form):
@@ -120,7 +102,9 @@ class AssignForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = department_members(self.report.department_id)
+        self.fields["assignee"].queryset = assignable_users(report=self.report).only(
+            "id", "email", "full_name"
+        )
         self.fields["assignee"].initial = self.report.assigned_to_id
 
 

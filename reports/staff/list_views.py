@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from reports.csv_export import csv_response
 from reports.handling.actions import reports_bulk_accept, reports_bulk_assign
-from reports.pagination import DEFAULT_SORT, SORTS, keyset_page
+from reports.pagination import DEFAULT_SORT, SORTS
 from reports.permissions import staff_required, visible_reports_for
+from reports.staff import selectors
 from reports.staff.auth_views import local_next_url
 from reports.staff.export import export_rows
 from reports.staff.filters import StaffReportFilter, assignable_staff
@@ -31,27 +32,6 @@ from services.calendar import current_calendar
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
-LIST_FIELDS = (
-    "tracking_code",
-    "title",
-    "status",
-    "priority",
-    "submitted_at",
-    "updated_at",
-    "handling_due_at",
-    "resolution_paused_at",
-    "commune_mismatch",
-    "is_hidden",
-    "category__name_vi",
-    "category__name_en",
-    "commune__name",
-    "department__name_vi",
-    "department__name_en",
-    "proposed_department__name_vi",
-    "proposed_department__name_en",
-    "assigned_to__email",
-    "assigned_to__full_name",
-)
 
 
 def _filtered(request):
@@ -92,13 +72,8 @@ def report_list(request):
         size = DEFAULT_PAGE_SIZE
     if size not in PAGE_SIZES:
         size = DEFAULT_PAGE_SIZE
-    page = keyset_page(
-        reports.select_related(
-            "category", "commune", "department", "proposed_department", "assigned_to"
-        ).only(*LIST_FIELDS),
-        sort=sort,
-        size=size,
-        cursor=request.GET.get("cursor"),
+    page = selectors.report_list_page(
+        reports, sort=sort, size=size, cursor=request.GET.get("cursor")
     )
     counts = queue_counts(visible, queues, ctx)
     access = request.staff
@@ -156,10 +131,7 @@ def report_bulk(request):
                 messages.error(request, error)
         return back
     codes = form.cleaned_data["codes"]
-    found = {
-        r.tracking_code: r
-        for r in visible_reports_for(request.user).filter(tracking_code__in=codes)
-    }
+    found = selectors.visible_reports_by_code(request.user, codes)
     reports = [found[code] for code in codes if code in found]
     action = form.cleaned_data["action"]
     if action == BulkActionForm.ASSIGN:

@@ -10,17 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import Rating, Report
+from reports.models.querysets import (
+    awaiting_intake_condition,
+    awaiting_rating_condition,
+    due_soon_condition,
+    handling_condition,
+    overdue_condition,
+    waiting_for_reporter_condition,
+)
 from reports.permissions import StaffAccess
-from reports.workflow import FIXED_STATUSES, HANDLING_STATUSES, OPEN_STATUSES
 from services.sla import WorkingCalendar
-
-S = Report.Status
-LIVE_STATUSES = OPEN_STATUSES | FIXED_STATUSES
 
 
 @dataclass(frozen=True)
@@ -72,28 +75,22 @@ def default_queue(access: StaffAccess) -> Queue:
     return ALL
 
 
-def _not_rated_since_resolution():
-    return ~Exists(
-        Rating.objects.filter(report=OuterRef("pk"), created_at__gte=OuterRef("resolved_at"))
-    )
-
-
 def queue_condition(key: str, ctx: QueueContext) -> Q:
+    """Which reports a queue holds, in the terms of ``reports.models.querysets``."""
     if key == "new":
-        return Q(status=S.SUBMITTED)
+        return awaiting_intake_condition()
     if key == "inbox":
-        return Q(department_id__in=ctx.access.agency_departments, status__in=HANDLING_STATUSES)
+        return Q(department_id__in=ctx.access.agency_departments) & handling_condition()
     if key == "mine":
-        return Q(assigned_to_id=ctx.access.user_id, status__in=HANDLING_STATUSES)
+        return Q(assigned_to_id=ctx.access.user_id) & handling_condition()
     if key == "waiting":
-        return Q(status=S.WAITING_INFO)
-    # The generated deadline column is set only while a clock runs (not while waiting).
+        return waiting_for_reporter_condition()
     if key == "due_soon":
-        return Q(handling_due_at__gte=ctx.now, handling_due_at__lt=ctx.soon)
+        return due_soon_condition(ctx.now, until=ctx.soon)
     if key == "overdue":
-        return Q(handling_due_at__lt=ctx.now)
+        return overdue_condition(ctx.now)
     if key == "awaiting_rating":
-        return Q(status=S.RESOLVED) & Q(_not_rated_since_resolution())
+        return awaiting_rating_condition()
     return Q()
 
 
@@ -106,12 +103,12 @@ def queue_counts(visible: QuerySet, queues: list[Queue], ctx: QueueContext) -> d
     }
     if not aggregates:
         return {}
-    return visible.filter(status__in=LIVE_STATUSES).aggregate(**aggregates)
+    return visible.live().aggregate(**aggregates)
 
 
 def queue_reports(visible: QuerySet, key: str, ctx: QueueContext) -> QuerySet:
     condition = queue_condition(key, ctx)
     if key != ALL.key:
         # Lets the database use the live-status indexes; the archive is never scanned.
-        visible = visible.filter(status__in=LIVE_STATUSES)
+        visible = visible.live()
     return visible.filter(condition)

@@ -11,9 +11,10 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from reports.deadlines.clocks import deadline_state
 from reports.models import Photo, Rating, Report, ReportEvent
 from reports.permissions import visible_reports_for
-from reports.workflow import CLOSED_STATUSES
+from reports.workflow import OPEN_STATUSES
 from services.models import ResponseTemplate
 
 
@@ -79,38 +80,22 @@ class DeadlineRow:
     extended: bool = False
 
 
-def _state(due, done, *, now, soon, paused=False, stopped=False) -> str:
-    if due is None:
-        return "none"
-    if done is not None:
-        return "on_time" if done <= due else "late"
-    if stopped:
-        return "stopped"
-    if paused:
-        return "paused"
-    if due < now:
-        return "overdue"
-    if due < soon:
-        return "due_soon"
-    return "running"
-
-
 def deadline_rows(report: Report, *, now: datetime, soon: datetime) -> list[DeadlineRow]:
-    stopped = report.status in CLOSED_STATUSES or report.status == Report.Status.RESOLVED
+    stopped = report.status not in OPEN_STATUSES
     return [
         DeadlineRow(
             _("Intake"),
             report.intake_due_at,
             report.intake_done_at,
-            _state(report.intake_due_at, report.intake_done_at, now=now, soon=soon),
+            deadline_state(report.intake_due_at, done=report.intake_done_at, now=now, soon=soon),
         ),
         DeadlineRow(
             _("First response"),
             report.response_due_at,
             report.first_response_at,
-            _state(
+            deadline_state(
                 report.response_due_at,
-                report.first_response_at,
+                done=report.first_response_at,
                 now=now,
                 soon=soon,
                 stopped=stopped,
@@ -120,9 +105,9 @@ def deadline_rows(report: Report, *, now: datetime, soon: datetime) -> list[Dead
             _("Resolution"),
             report.resolution_due_at,
             report.resolved_at,
-            _state(
+            deadline_state(
                 report.resolution_due_at,
-                report.resolved_at,
+                done=report.resolved_at,
                 now=now,
                 soon=soon,
                 paused=report.resolution_paused_at is not None,

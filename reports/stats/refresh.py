@@ -18,7 +18,6 @@ from django.utils import timezone
 from reports.models import Rating, Report, ReportEvent, RollupState
 from reports.public.map import rebuild_map_cells, refresh_map_units, units_of_reports
 from reports.stats.rollup import days_of_reports, local_day, rebuild_daily_stats, recompute_days
-from reports.workflow import OPEN_STATUSES
 
 STATE_NAME = "reports"
 OVERLAP = timedelta(minutes=5)
@@ -43,7 +42,7 @@ def changed_report_ids(since: datetime, now: datetime) -> set[int]:
     passed = Q()
     for field in ("intake_due_at", "response_due_at", "resolution_due_at"):
         passed |= Q(**{f"{field}__{op}": value for op, value in window.items()})
-    ids.update(Report.objects.filter(passed, status__in=OPEN_STATUSES).values_list("id", flat=True))
+    ids.update(Report.objects.open().filter(passed).values_list("id", flat=True))
     return ids
 
 

@@ -19,12 +19,10 @@ from reports.deadlines.clocks import deadline_outcome
 from reports.models import DailyStat, Rating, Report
 from reports.models.stats import duration_bucket_field
 from reports.stats.durations import bucket_index
-from reports.workflow import OPEN_STATUSES
+from reports.workflow import ANSWERED_STATUSES, OPEN_STATUSES
 from services.models import Category, Commune, Department
 
-S = Report.Status
 Scope = DailyStat.Scope
-RESOLVED_STATUSES = frozenset({S.RESOLVED, S.CLOSED})
 
 REPORT_FIELDS = (
     "id",
@@ -76,35 +74,19 @@ def local_day(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
 
-def is_overdue(row: dict, now: datetime) -> bool:
-    """An open report whose running clock has passed its deadline (waiting for the reporter
-    pauses the resolution clock, so such a report is not overdue)."""
-    status = row["status"]
-    if status == S.SUBMITTED:
-        return row["intake_due_at"] is not None and row["intake_due_at"] < now
-    if status in (S.ACCEPTED, S.IN_PROGRESS):
-        if row["resolution_due_at"] is not None and row["resolution_due_at"] < now:
-            return True
-        return (
-            row["first_response_at"] is None
-            and row["response_due_at"] is not None
-            and row["response_due_at"] < now
-        )
-    return False
-
-
-def report_contribution(row: dict, rating: str | None, now: datetime) -> dict[str, int]:
-    """The counts one report adds to every row it belongs to."""
+def report_contribution(row: dict, rating: str | None) -> dict[str, int]:
+    """The counts one report adds to every row it belongs to. ``row["is_overdue"]`` says
+    whether it is overdue now, a late first reply included (``Report.objects.overdue``)."""
     counts = {"received": 1}
     if row["accepted_at"] is not None:
         counts["accepted"] = 1
     status = row["status"]
-    resolved = status in RESOLVED_STATUSES and row["resolved_at"] is not None
+    resolved = status in ANSWERED_STATUSES and row["resolved_at"] is not None
     if resolved:
         counts["resolved"] = 1
     if status in OPEN_STATUSES:
         counts["open"] = 1
-        if is_overdue(row, now):
+        if row["is_overdue"]:
             counts["overdue"] = 1
     if row["intake_done_at"] is not None:
         outcome = deadline_outcome(row["intake_done_at"], row["intake_due_at"], False)
@@ -161,11 +143,13 @@ def compute_day(day: date, *, keys: ScopeKeys, now: datetime) -> list[DailyStat]
             row_for(scope, key)
 
     ratings = _latest_ratings(start, end)
-    reports = Report.objects.filter(submitted_at__gte=start, submitted_at__lt=end).values(
-        *REPORT_FIELDS
+    reports = (
+        Report.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+        .with_overdue_flag(now, counting_first_reply=True)
+        .values(*REPORT_FIELDS, "is_overdue")
     )
     for report in reports:
-        counts = report_contribution(report, ratings.get(report["id"]), now)
+        counts = report_contribution(report, ratings.get(report["id"]))
         targets = [
             row_for(Scope.PROVINCE),
             row_for(Scope.COMMUNE, report["commune_id"]),

@@ -5,7 +5,7 @@ from celery import shared_task
 from reports.stats.refresh import refresh_rollups
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(name="reports.stats.refresh_statistics", acks_late=True, ignore_result=True)
 def refresh_statistics() -> dict:
     result = refresh_rollups()
     return {"reports": result.reports, "days": result.days, "map_units": result.map_units}

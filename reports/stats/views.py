@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from reports.permissions import staff_access
 from reports.stats.figures import Overview, department_overview, province_overview
 from reports.stats.periods import PeriodForm
-from services.models import Department
+from reports.stats.selectors import departments_for_statistics
 
 
 def _chart_data(overview: Overview) -> dict:
@@ -48,14 +48,6 @@ def public_stats(request):
     return render(request, "stats/public.html", _context(request, overview, form))
 
 
-def _staff_departments(access) -> tuple[bool, list[Department]]:
-    """Whether the user sees the whole province, and the agencies they may pick."""
-    if access.sees_all:
-        return True, list(Department.objects.filter(is_active=True))
-    own = Department.objects.filter(pk__in=access.agency_departments)
-    return False, sorted(own, key=lambda d: d.name)
-
-
 @require_GET
 def staff_stats(request):
     """Agency staff see their agency; leaders and the intake centre see the province and may
@@ -65,7 +57,7 @@ def staff_stats(request):
     access = staff_access(request.user)
     if not access.is_staff_member:
         raise PermissionDenied(_("Only staff members can see these statistics."))
-    province_wide, departments = _staff_departments(access)
+    province_wide, departments = departments_for_statistics(access)
     form = PeriodForm(request.GET or None)
     period = form.selected_period()
     requested = request.GET.get("agency")

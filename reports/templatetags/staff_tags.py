@@ -3,6 +3,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from reports.deadlines.clocks import deadline_state
+from reports.models import Report
+
 register = template.Library()
 
 STATE_LABELS = {
@@ -20,12 +23,12 @@ STATE_LABELS = {
 @register.simple_tag
 def list_deadline(report, now, soon):
     """The current deadline of a report in the list, coloured by urgency."""
-    if report.status == "waiting_info":
+    if report.status == Report.Status.WAITING_INFO:
         return format_html('<span class="deadline-paused">{}</span>', STATE_LABELS["paused"])
     due = report.handling_due_at
-    if due is None:
+    state = deadline_state(due, now=now, soon=soon)
+    if state == "none":
         return "—"
-    state = "overdue" if due < now else "due_soon" if due < soon else "running"
     return format_html(
         '<time class="deadline-{}" datetime="{}" title="{}">{}</time>',
         state,

@@ -127,4 +127,20 @@
     }).catch(function () {});
   }
   categorySelect.addEventListener("change", checkNearby);
+
+  // The outbox (report-outbox.js) empties the form after keeping a report on the device, or
+  // fills it again to correct one: the pin follows the coordinate fields.
+  function pinFromFields() {
+    communeChosenByHand = !!communeSelect.value;
+    suggestion.textContent = "";
+    nearbyBox.textContent = "";
+    if (latInput.value && lonInput.value) {
+      setPin(parseFloat(latInput.value), parseFloat(lonInput.value), 15);
+    } else if (marker) {
+      map.removeLayer(marker);
+      marker = null;
+    }
+  }
+  form.addEventListener("report-form-reset", pinFromFields);
+  form.addEventListener("report-form-restored", pinFromFields);
 })();

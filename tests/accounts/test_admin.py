@@ -51,3 +51,18 @@ def test_user_list_and_role_filter(client, catalogue):
     response = client.get(reverse("admin:accounts_user_changelist"), {"role": "leader"})
     page = response.content.decode()
     assert "leader@camau.gov.vn" in page and "root@camau.gov.vn" not in page
+
+
+def test_an_agencys_page_lists_its_staff(client, catalogue):
+    client.force_login(StaffFactory(email="root@camau.gov.vn", is_superuser=True))
+    committee = Department.objects.get(code="SXD")
+    officer = StaffFactory(email="can.bo@camau.gov.vn")
+    StaffMembership.objects.create(
+        user=officer, department=committee, role=StaffMembership.Role.AGENCY_OFFICER
+    )
+
+    response = client.get(reverse("admin:services_department_change", args=[committee.pk]))
+
+    assert response.status_code == 200
+    assert 'name="memberships-0-role"' in response.content.decode()
+    assert response.context["inline_admin_formsets"][0].formset.queryset.get().user == officer

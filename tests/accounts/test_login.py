@@ -2,6 +2,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from reports.subscriptions import report_follow_request
 from tests.factories import ReportFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,13 +74,20 @@ def test_inactive_account_cannot_sign_in(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_signing_in_joins_guest_reports_made_since(client, catalogue, citizen):
+def test_signing_in_joins_guest_follows_made_since(client, catalogue, citizen):
+    # A guest report made with a confirmed account's address joins the account when it is
+    # filed; a report followed as a guest with it joins at the next sign-in.
     report = ReportFactory(reporter_email="AN.NGUYEN@example.vn")
+    assert report.reporter == citizen
+    follow = report_follow_request(
+        report=ReportFactory(), email="AN.NGUYEN@example.vn", language="vi"
+    )
+    assert follow.user is None
 
     client.post(reverse("accounts:login"), {"username": citizen.email, "password": PASSWORD})
 
-    report.refresh_from_db()
-    assert report.reporter == citizen
+    follow.refresh_from_db()
+    assert follow.user == citizen
 
 
 def test_guest_reports_do_not_join_an_unconfirmed_account(client, catalogue):

@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from reports.models import OutboundEmail
+from camau_portal.notifications.models import OutboundEmail
 from tests.accounts.helpers import link_in_last_email
 from tests.factories import ReportFactory, UserFactory
 

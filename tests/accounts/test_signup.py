@@ -4,7 +4,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
-from reports.models import Follower, OutboundEmail
+from camau_portal.notifications.models import OutboundEmail
+from camau_portal.notifications.tasks import send_outbound_email
+from reports.models import Follower
 from tests.accounts.helpers import link_in_last_email
 from tests.factories import ReportFactory, UserFactory
 
@@ -81,7 +83,7 @@ def test_confirming_joins_guest_reports_and_follows_with_the_same_address(
     assert guest_report.reporter == user
     assert someone_elses.reporter is None
     assert theirs_already.reporter == other_account
-    assert Follower.objects.get(report=followed).user == user
+    assert Follower.objects.get(report=followed, is_reporter=False).user == user
     html = response.content.decode()
     assert guest_report.tracking_code in html
     assert someone_elses.tracking_code not in html
@@ -200,12 +202,10 @@ def test_signed_in_citizen_can_ask_for_the_link_again(client, django_capture_on_
 def test_email_is_queued_even_when_the_broker_is_down(
     client, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from reports.notifications.tasks import send_outbound_email
-
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr(send_outbound_email, "delay", broker_down)
+    monkeypatch.setattr(send_outbound_email, "apply_async", broker_down)
 
     response = sign_up(client, django_capture_on_commit_callbacks)
 

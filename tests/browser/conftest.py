@@ -54,10 +54,3 @@ def page(browser):
     page.route("https://tile.openstreetmap.org/**", lambda route: route.fulfill(status=204))
     yield page
     context.close()
-
-
-@pytest.fixture
-def live_catalogue(transactional_db):
-    from services.reference_data import load_reference_data
-
-    load_reference_data()

@@ -25,7 +25,7 @@ def jpeg_with_gps(tmp_path):
 
 
 def test_file_a_report_with_photo_and_map_click_then_track_it(
-    browser, page, live_server, live_catalogue, tmp_path
+    browser, page, live_server, catalogue, tmp_path
 ):
     page.goto(f"{live_server.url}/reports/new/")
     assert page.locator("html").get_attribute("lang") == "vi"
@@ -77,9 +77,7 @@ def test_file_a_report_with_photo_and_map_click_then_track_it(
     stranger.close()
 
 
-def test_form_without_javascript_keeps_input_and_files_the_report(
-    browser, live_server, live_catalogue
-):
+def test_form_without_javascript_keeps_input_and_files_the_report(browser, live_server, catalogue):
     context = browser.new_context(java_script_enabled=False, locale="vi-VN")
     page = context.new_page()
     page.goto(f"{live_server.url}/reports/new/")
@@ -105,7 +103,7 @@ def test_form_without_javascript_keeps_input_and_files_the_report(
     context.close()
 
 
-def test_language_switch_on_every_page(page, live_server, live_catalogue):
+def test_language_switch_on_every_page(page, live_server, catalogue):
     page.set_viewport_size({"width": 1200, "height": 900})
     for path in ["/", "/reports/new/", "/track/"]:
         page.goto(f"{live_server.url}{path}")

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_map_draws_points_opens_a_summary_and_groups_a_crowded_box(
-    browser, page, live_server, live_catalogue, monkeypatch
+    browser, page, live_server, catalogue, monkeypatch
 ):
     places = ["Phường An Xuyên", "Phường Bạc Liêu", "Xã U Minh"]  # far apart: not clustered
     reports = [

@@ -44,7 +44,7 @@ def _open_action(page, action):
     page.wait_for_selector(f"#action-{action}.show")
 
 
-def test_intake_to_rating(browser, page, live_server, live_catalogue, tmp_path):
+def test_intake_to_rating(browser, page, live_server, catalogue, tmp_path):
     commune = Commune.objects.get(name="Phường An Xuyên")
     committee = Department.objects.get(commune=commune)
     _staff(

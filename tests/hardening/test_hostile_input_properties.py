@@ -38,9 +38,9 @@ from hypothesis import strategies as st
 
 from accounts.models import StaffMembership
 from reports.models import ApiKey, Photo, Report, ReportEvent
-from reports.notifications.subscriptions import follow_confirm_token, report_follow_request
 from reports.private_link import private_token
 from reports.staff.workbench_views import ACTIONS
+from reports.subscriptions import follow_confirm_token, report_follow_request
 from services.models import Category, Commune, Department
 from tests.factories import StaffFactory, jpeg_upload, submit_report
 from tests.public_fixtures import public_report

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import kombu.pools
 import pytest
 
-from reports.models import OutboundEmail
+from camau_portal.notifications.models import OutboundEmail
 from tests.integration.harness import RecordingHandler, SmtpServer, Worker, wait_for
 from tests.reports.support import submit_report
 
@@ -59,7 +59,7 @@ def running(worker: Worker):
 
 
 def status_of(report) -> list[str]:
-    return list(OutboundEmail.objects.filter(report=report).values_list("status", flat=True))
+    return list(OutboundEmail.objects.filter(report_id=report.pk).values_list("status", flat=True))
 
 
 def test_the_acknowledgement_reaches_an_smtp_server_through_the_worker(

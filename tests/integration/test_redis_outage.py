@@ -14,7 +14,8 @@ import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from accounts.models import StaffMembership
-from reports.models import ApiKey, OutboundEmail, Report
+from camau_portal.notifications.models import OutboundEmail
+from reports.models import ApiKey, Report
 from services.models import Category, Commune, Department
 from tests.factories import StaffMembershipFactory, UserFactory, jpeg_upload
 from tests.integration.harness import (
@@ -158,7 +159,7 @@ def test_with_redis_killed_reports_and_sign_ins_go_through_and_emails_follow(
         reports = list(Report.objects.filter(tracking_code__in=codes))
         assert len(reports) == 3
         assert Report.objects.get(tracking_code=web_codes[0]).photos.count() == 1
-        emails = OutboundEmail.objects.filter(report__in=reports)
+        emails = OutboundEmail.objects.filter(report_id__in=[report.pk for report in reports])
         assert sorted(emails.values_list("status", flat=True)) == ["pending"] * 3
         assert handler.messages == []
 

@@ -1,11 +1,12 @@
-"""Staff of three agencies and a submitted report, for the workflow and dashboard tests."""
+"""Staff of three agencies and a submitted report, for the workflow and dashboard tests; what a
+citizen types into the report form."""
 
 from types import SimpleNamespace
 
 import pytest
 
 from accounts.models import StaffMembership
-from services.models import Commune, Department
+from services.models import Category, Commune, Department
 from tests.factories import StaffMembershipFactory, SubmittedReportFactory, UserFactory
 
 Role = StaffMembership.Role
@@ -66,3 +67,22 @@ def resolved(staff, in_progress):
     from reports.handling.actions import report_resolve
 
     return report_resolve(report=in_progress, acting_user=staff.officer, answer="Đã vá ổ gà.")
+
+
+@pytest.fixture
+def form_data(catalogue):
+    """What a citizen types into the report form (reports.intake.forms.ReportForm)."""
+    commune = Commune.objects.get(name="Phường An Xuyên")
+    return {
+        "category": Category.objects.get(code="STREETLIGHT").pk,
+        "title": "Đèn đường không sáng",
+        "description": "Ba bóng đèn trên đường Lý Thường Kiệt tắt từ tuần trước.",
+        "commune": commune.pk,
+        "latitude": f"{commune.latitude + 0.002:.6f}",
+        "longitude": f"{commune.longitude + 0.002:.6f}",
+        "address": "Trước số 120 Lý Thường Kiệt",
+        "reporter_name": "Lê Văn Cường",
+        "reporter_email": "cuong@example.vn",
+        "reporter_phone": "",
+        "name_hidden": "on",
+    }

@@ -1,17 +1,23 @@
 """Test data for the deadline and email tests, on top of ``tests.factories``. Reports need the
 ``catalogue`` fixture."""
 
-from unittest import mock
-
 import factory
 from django.utils import timezone
 
 from accounts.models import StaffMembership, User
 from reports.models import Follower, Report, ReportEvent
+from reports.notifications.queue import queue_event_emails
 from tests.factories import ReportFactory, StaffFactory
 from tests.factories import submit_report as _submit_report
 
-__all__ = ["FollowerFactory", "ReportEventFactory", "ReportFactory", "staff", "submit_report"]
+__all__ = [
+    "FollowerFactory",
+    "ReportEventFactory",
+    "ReportFactory",
+    "public_event",
+    "staff",
+    "submit_report",
+]
 
 
 class FollowerFactory(factory.django.DjangoModelFactory):
@@ -33,6 +39,13 @@ class ReportEventFactory(factory.django.DjangoModelFactory):
     is_public = True
 
 
+def public_event(report, kind, **fields) -> ReportEvent:
+    """An event on ``report`` with its emails queued, as the action writing it would."""
+    event = ReportEventFactory(report=report, kind=kind, **fields)
+    queue_event_emails(event)
+    return event
+
+
 def staff(role: str, department=None, *, language="vi", **fields) -> User:
     user = StaffFactory(preferred_language=language, **fields)
     StaffMembership.objects.create(user=user, role=role, department=department)
@@ -44,7 +57,4 @@ def submit_report(*, submitted_at=None, **overrides) -> Report:
     overrides.setdefault("reporter_name", "Trần Thị Bé")
     overrides.setdefault("reporter_email", "be.tran@example.org")
     overrides.setdefault("reporter_phone", "0912345678")
-    if submitted_at is None:
-        return _submit_report(**overrides)
-    with mock.patch("django.utils.timezone.now", return_value=submitted_at):
-        return _submit_report(**overrides)
+    return _submit_report(submitted_at=submitted_at, **overrides)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from reports.handling import actions
 from reports.models import Photo, Report, ReportEvent
-from tests.factories import StaffFactory, SubmittedReportFactory, staged_photo
+from tests.factories import StaffFactory, SubmittedReportFactory, staged_photo, submit_report
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +145,7 @@ def test_bulk_hide_action_takes_a_reason(admin_client, staff):
 
 
 def test_audit_trail_is_read_only(admin_client, accepted):
-    event = ReportEvent.objects.filter(report=accepted).first()
+    event = ReportEvent.objects.get(report=accepted, kind=ReportEvent.Kind.ACCEPTED)
     url = reverse("admin:reports_reportevent_change", args=[event.pk])
     assert admin_client.get(url).status_code == 200
     admin_client.post(url, {"kind": "note", "internal_note": "rewritten"})
@@ -155,3 +155,18 @@ def test_audit_trail_is_read_only(admin_client, accepted):
     delete = reverse("admin:reports_reportevent_delete", args=[event.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     assert ReportEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_the_outbox_is_found_by_a_reports_tracking_code(
+    admin_client, catalogue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        report = submit_report(reporter_email="an@example.vn")
+        submit_report(reporter_email="binh@example.vn")
+    url = reverse("admin:notifications_outboundemail_changelist")
+
+    found = admin_client.get(url, {"q": report.tracking_code.lower()}).content.decode()
+    by_address = admin_client.get(url, {"q": "binh@example.vn"}).content.decode()
+
+    assert "an@example.vn" in found and "binh@example.vn" not in found
+    assert "binh@example.vn" in by_address and "an@example.vn" not in by_address

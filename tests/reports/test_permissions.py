@@ -1,11 +1,18 @@
-"""Who holds which role towards which report, and who sees which reports."""
+"""Who holds which role towards which report, who sees which reports, and who may be
+assigned one."""
+
+from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 
-from accounts.models import StaffMembership
-from reports.handling.actions import report_accept, report_transfer
-from reports.permissions import roles_for, staff_access, visible_reports_for
+from accounts.models import StaffMembership, User
+from reports.handling.actions import report_accept, report_assign, report_transfer
+from reports.permissions import assignable_users, roles_for, staff_access, visible_reports_for
 from reports.workflow import ADMINISTRATOR, INTAKE, LEADER, MANAGER, OFFICER, REPORTER
+from services.models import Commune, Department
 from tests.factories import StaffMembershipFactory, SubmittedReportFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +109,150 @@ def test_reporter_details_visible_to_intake_and_consenting_agency(staff, accepte
     accepted.contact_allowed = True
     assert staff_access(staff.officer).may_see_reporter(accepted)
     assert not staff_access(staff.other_officer).may_see_reporter(accepted)
+
+
+# --- who may be assigned ---------------------------------------------------------------------
+
+Role = StaffMembership.Role
+
+
+@pytest.fixture
+def crew(catalogue):
+    """Hand-made memberships around one commune's committee, each testing one part of the rule."""
+    committee = Commune.objects.order_by("code").first().committee
+    ioc = Department.objects.get(code="IOC")
+    sxd = Department.objects.get(code="SXD")
+    closed = Department.objects.exclude(pk__in=[committee.pk, ioc.pk, sxd.pk]).first()
+    closed.is_active = False
+    closed.save(update_fields=["is_active"])
+
+    def person(email, *memberships, **fields):
+        user = UserFactory(email=email, is_staff=True, **fields)
+        for role, department in memberships:
+            StaffMembershipFactory(user=user, role=role, department=department)
+        return user
+
+    return SimpleNamespace(
+        committee=committee,
+        ioc=ioc,
+        sxd=sxd,
+        officer=person("an@camau.gov.vn", (Role.AGENCY_OFFICER, committee)),
+        manager=person("binh@camau.gov.vn", (Role.AGENCY_MANAGER, committee)),
+        # An intake officer seconded to the committee works its reports like an officer.
+        seconded=person("chi@camau.gov.vn", (Role.INTAKE_OFFICER, committee)),
+        departed=person("dung@camau.gov.vn", (Role.AGENCY_OFFICER, committee), is_active=False),
+        intake=person("ha@camau.gov.vn", (Role.INTAKE_OFFICER, ioc)),
+        elsewhere=person("giang@camau.gov.vn", (Role.AGENCY_OFFICER, sxd)),
+        closed_agency=person("khoa@camau.gov.vn", (Role.AGENCY_OFFICER, closed)),
+        leader=person("lam@camau.gov.vn", (Role.LEADER, None)),
+        citizen=UserFactory(email="mai@example.vn"),
+    )
+
+
+def _everyone(crew):
+    return [value for value in vars(crew).values() if isinstance(value, User)]
+
+
+def _emails(users):
+    return {user.email for user in users}
+
+
+class _Options(HTMLParser):
+    """The values of the non-empty options of every <select>, by the select's name."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.by_select, self._current = {}, None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "select":
+            self._current = self.by_select.setdefault(attrs["name"], set())
+        elif tag == "option" and self._current is not None and attrs.get("value"):
+            self._current.add(attrs["value"])
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._current = None
+
+
+def _choices(client, user, url):
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 200
+    client.logout()
+    return _Options(response.content.decode()).by_select
+
+
+def _emails_of(crew, ids):
+    return {user.email for user in _everyone(crew) if str(user.pk) in ids}
+
+
+def _accepted(crew, department):
+    report = SubmittedReportFactory(commune=Commune.objects.order_by("code").first())
+    return report_accept(report=report, acting_user=crew.intake, department=department)
+
+
+def _accepted_by_the_action(crew, report):
+    taken = set()
+    for user in _everyone(crew):
+        try:
+            report_assign(report=report, acting_user=crew.intake, assignee=user)
+        except ValidationError:
+            continue
+        taken.add(user.email)
+    return taken
+
+
+COMMITTEE_TEAM = {"an@camau.gov.vn", "binh@camau.gov.vn", "chi@camau.gov.vn"}
+
+
+def test_the_agencys_officers_and_managers_for_its_reports(crew):
+    report = _accepted(crew, crew.committee)
+    assert _emails(assignable_users(report=report)) == COMMITTEE_TEAM
+    assert _emails(assignable_users(department=crew.committee)) == COMMITTEE_TEAM
+    assert _emails(assignable_users(department=crew.committee.pk)) == COMMITTEE_TEAM
+    # The intake centre's officers for the reports the centre handles itself.
+    assert _emails(assignable_users(report=_accepted(crew, crew.ioc))) == {"ha@camau.gov.vn"}
+
+
+def test_nobody_before_dispatch_and_nobody_in_an_inactive_agency(crew):
+    submitted = SubmittedReportFactory(commune=Commune.objects.order_by("code").first())
+    assert list(assignable_users(report=submitted)) == []
+    closed = Department.objects.get(is_active=False)
+    assert list(assignable_users(department=closed)) == []
+
+
+def test_anyone_assignable_anywhere_or_in_some_agencies(crew):
+    assert _emails(assignable_users()) == COMMITTEE_TEAM | {
+        "ha@camau.gov.vn",
+        "giang@camau.gov.vn",
+    }
+    assert _emails(assignable_users(departments=[crew.sxd.pk, crew.ioc.pk])) == {
+        "ha@camau.gov.vn",
+        "giang@camau.gov.vn",
+    }
+    with pytest.raises(TypeError):
+        assignable_users(department=crew.sxd, departments=[crew.ioc.pk])
+
+
+def test_the_action_the_form_and_the_list_offer_the_same_people(client, crew):
+    report = _accepted(crew, crew.committee)
+    workbench = reverse("staff:report", args=[report.tracking_code])
+
+    # Intake assigns within the handling agency; the agency's officer sees the same choices.
+    for user in (crew.intake, crew.officer):
+        form_choices = _choices(client, user, workbench)["assign-assignee"]
+        assert _emails_of(crew, form_choices) == COMMITTEE_TEAM
+    # The officer's list filter and bulk assignment offer their agency's team.
+    lists = _choices(client, crew.officer, reverse("staff:reports"))
+    assert _emails_of(crew, lists["assigned_to"]) == COMMITTEE_TEAM
+    assert _emails_of(crew, lists["assignee"]) == COMMITTEE_TEAM
+    # Intake's lists span every agency: everyone assignable somewhere.
+    lists = _choices(client, crew.intake, reverse("staff:reports"))
+    anywhere = COMMITTEE_TEAM | {"ha@camau.gov.vn", "giang@camau.gov.vn"}
+    assert _emails_of(crew, lists["assigned_to"]) == anywhere
+    assert _emails_of(crew, lists["assignee"]) == anywhere
+    # And the action accepts exactly the people the form offers.
+    assert _accepted_by_the_action(crew, report) == COMMITTEE_TEAM

@@ -11,7 +11,15 @@ from tests.services.sla_calendars import local
 pytestmark = pytest.mark.django_db
 
 
-def test_statutory_days_come_from_the_holidays_package_with_an_empty_table():
+@pytest.fixture
+def empty_tables():
+    """Every test database holds the seeded calendar (tests/conftest.py); these tests start
+    from the tables as a new installation has them."""
+    CalendarDay.objects.all().delete()
+    OfficeHours.objects.all().delete()
+
+
+def test_statutory_days_come_from_the_holidays_package_with_an_empty_table(empty_tables):
     cal = current_calendar(today=date(2026, 6, 1))
     assert not cal.is_working_day(date(2026, 2, 17))  # Tết, lunar
     assert not cal.is_working_day(date(2026, 4, 30))
@@ -21,7 +29,7 @@ def test_statutory_days_come_from_the_holidays_package_with_an_empty_table():
     assert cal.periods(date(2026, 3, 2)) == ((time(7), time(11, 30)), (time(13, 30), time(17)))
 
 
-def test_the_table_wins_where_it_differs_from_the_package():
+def test_the_table_wins_where_it_differs_from_the_package(empty_tables):
     CalendarDay.objects.create(date=date(2026, 1, 2), kind="day_off", name_vi="Nghỉ hoán đổi")
     CalendarDay.objects.create(date=date(2026, 1, 10), kind="working_day", name_vi="Làm bù")
     # An administrator cancels a statutory day off by declaring it a working day.

@@ -4,8 +4,19 @@ from services.models import CalendarDay, Category, Commune, Department, OfficeHo
 from services.reference_data import load_reference_data
 
 
+def _empty_catalogue():
+    """Every test database holds the catalogue already (tests/conftest.py); this test is about
+    the first load, so it starts from empty tables (the test's rollback puts them back)."""
+    Category.objects.all().delete()
+    Department.objects.all().delete()
+    Commune.objects.all().delete()
+    CalendarDay.objects.all().delete()
+    OfficeHours.objects.all().delete()
+
+
 @pytest.mark.django_db
 def test_loads_the_whole_catalogue_and_is_idempotent():
+    _empty_catalogue()
     first = load_reference_data()
     assert first.created["commune"] == 64
     assert Commune.objects.count() == 64
@@ -21,8 +32,7 @@ def test_loads_the_whole_catalogue_and_is_idempotent():
 
 
 @pytest.mark.django_db
-def test_reload_restores_edited_reference_fields_but_keeps_admin_additions():
-    load_reference_data()
+def test_reload_restores_edited_reference_fields_but_keeps_admin_additions(catalogue):
     Category.objects.filter(code="GARBAGE").update(resolution_target=99)
     Category.objects.create(
         code="CUSTOM",

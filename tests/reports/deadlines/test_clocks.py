@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from accounts.models import StaffMembership
 from reports.deadlines.clocks import (
     LATE,
     LATE_EXTENDED,
@@ -19,8 +20,8 @@ from reports.deadlines.clocks import (
     start_intake_clock,
 )
 from reports.models import DeadlineReminder, Report
-from services.models import CalendarDay, Category
-from tests.reports.support import ReportFactory
+from services.models import CalendarDay, Category, Department
+from tests.reports.support import ReportFactory, staff
 from tests.services.sla_calendars import camau_calendar, local
 
 CAL = camau_calendar()
@@ -53,10 +54,12 @@ def test_urgent_reports_get_the_urgent_target(catalogue):
     report = handled_report(
         category=Category.objects.get(code="ROAD_DAMAGE"), priority=Report.Priority.URGENT
     )
-    assert report.resolution_due_at == CAL.add(MONDAY_0900, timedelta(hours=4))
+    # 4 working hours from Monday 09:00: 2 h 30 to 11:30, 1 h 30 from 13:30 = 15:00.
+    assert report.resolution_due_at == local(2026, 3, 2, 15, 0)
     report.priority = Report.Priority.NORMAL
     recompute_resolution_due(report, calendar=CAL)
-    assert report.resolution_due_at == CAL.add_target(MONDAY_0900, 10, "wd")
+    # 10 working days (80 h) from Monday 09:00 are two full weeks: Monday 16/03 09:00.
+    assert report.resolution_due_at == local(2026, 3, 16, 9, 0)
 
 
 @pytest.mark.django_db
@@ -129,14 +132,13 @@ def test_recompute_deadlines_command_moves_open_reports_only(catalogue):
 
     from django.core.management import call_command
 
-    from services.calendar import current_calendar
+    from reports.handling.actions import report_reject
 
     friday = local(2026, 10, 9, 16, 0)
     open_report = ReportFactory(submitted_at=friday)
-    closed_report = ReportFactory(submitted_at=friday, status=Report.Status.REJECTED)
-    for report in (open_report, closed_report):
-        start_intake_clock(report, calendar=current_calendar())
-        report.save()
+    closed_report = ReportFactory(submitted_at=friday)
+    intake = staff(StaffMembership.Role.INTAKE_OFFICER, Department.objects.get(code="IOC"))
+    report_reject(report=closed_report, acting_user=intake, reason="Không thuộc thẩm quyền.")
     CalendarDay.objects.create(date=local(2026, 10, 12).date(), kind="day_off", name_vi="Nghỉ")
 
     out = StringIO()
@@ -163,12 +165,9 @@ def test_calendar_change_in_admin_moves_open_deadlines_with_an_audit_event(
     """Saving a day off in admin runs the recompute task (eager here), which records who
     changed what; the reporter is not emailed about it."""
     from reports.models import ReportEvent
-    from services.calendar import current_calendar
 
     friday = local(2026, 10, 9, 16, 0)
     report = ReportFactory(submitted_at=friday)
-    start_intake_clock(report, calendar=current_calendar())
-    report.save()
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             "/admin/services/calendarday/add/",

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import StaffMembership
+from camau_portal.notifications.models import OutboundEmail
 from reports.deadlines.clocks import (
     extend_resolution,
     pause_resolution_clock,
@@ -15,7 +16,7 @@ from reports.deadlines.clocks import (
 )
 from reports.deadlines.digest import send_daily_digests
 from reports.deadlines.reminders import reconcile_deadline_checks, scan_deadlines
-from reports.models import DeadlineReminder, OutboundEmail, Report
+from reports.models import DeadlineReminder, Report
 from services.calendar import current_calendar
 from services.models import Category, Department
 from tests.reports.support import staff, submit_report
@@ -210,9 +211,11 @@ def test_no_reminder_while_waiting_for_the_reporter_and_none_repeated_after(peop
     calendar = current_calendar()
     fields = resume_resolution_clock(report, at=local(2026, 3, 5, 16, 0), calendar=calendar)
     report.save(update_fields=[*fields, "status"])
-    # Waited 1 h Tuesday + 8 h Wednesday + 8.5... = working time between, added back.
-    waited = calendar.between(local(2026, 3, 3, 16, 0), local(2026, 3, 5, 16, 0))
-    assert report.resolution_due_at == calendar.add(local(2026, 3, 4, 9, 0), waited)
+    # Waited Tuesday 16:00-17:00 (1 h), Wednesday (8 h), Thursday to 16:00 (4 h 30 + 2 h 30):
+    # 16 working hours. The deadline, Wednesday 09:00, moves by as much: 6 h Wednesday,
+    # 8 h Thursday, 2 h Friday from 07:00 = Friday 09:00.
+    assert report.resolution_paused_total == timedelta(hours=16)
+    assert report.resolution_due_at == local(2026, 3, 6, 9, 0)
     # The 75 % reminder moved with the deadline: not sent again after the reporter answers.
     assert scan(local(2026, 3, 5, 16, 5)) == {}
     assert scan(report.resolution_due_at) == {

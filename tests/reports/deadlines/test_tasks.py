@@ -1,13 +1,11 @@
-"""Celery wiring of the deadline and email tasks: schedule, queues, limits."""
+"""The deadline tasks (reports.deadlines.tasks): scheduled by beat, and running."""
 
 import pytest
 from celery.schedules import crontab
 from django.conf import settings
 
-from camau_portal.celery import app
-from camau_portal.checks import task_limits_below_visibility_timeout
+from camau_portal.notifications.tasks import send_outbound_email
 from reports.deadlines.tasks import scan_deadlines_task, send_daily_digests_task
-from reports.notifications.tasks import send_outbound_email
 
 
 def test_beat_scans_every_five_minutes_and_sends_the_digest_at_0730_local():
@@ -23,33 +21,11 @@ def test_beat_scans_every_five_minutes_and_sends_the_digest_at_0730_local():
     assert "outbox-requeue" in schedule
 
 
-def test_emails_and_photos_have_queues_of_their_own():
-    def queue_of(name):
-        return app.amqp.router.route({}, name)["queue"].name
-
-    assert queue_of(send_outbound_email.name) == "email"
-    assert queue_of("reports.intake.tasks.make_photo_thumbnail") == "images"
-    assert queue_of(scan_deadlines_task.name) == "default"
-    routing_keys = {queue.name: queue.routing_key for queue in settings.CELERY_TASK_QUEUES}
-    assert routing_keys == {"default": "default", "email": "email", "images": "images"}
-
-
 def test_tasks_acknowledge_late_and_retry_with_jittered_backoff():
     for task in (send_outbound_email, scan_deadlines_task, send_daily_digests_task):
         assert task.acks_late
         assert task.retry_backoff and task.retry_jitter
     assert send_outbound_email.reject_on_worker_lost
-
-
-def test_task_time_limits_must_stay_below_the_visibility_timeout(settings):
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/1"
-    settings.CELERY_VISIBILITY_TIMEOUT = 3600
-    settings.CELERY_TASK_TIME_LIMIT = 300
-    assert task_limits_below_visibility_timeout(None) == []
-    settings.CELERY_TASK_TIME_LIMIT = 3600
-    assert [error.id for error in task_limits_below_visibility_timeout(None)] == [
-        "camau_portal.E005"
-    ]
 
 
 @pytest.mark.django_db

@@ -1,22 +1,28 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from reports.models import Follower, OutboundEmail, Report, ReportEvent
+from camau_portal.notifications.models import OutboundEmail
+from reports.models import Follower, Report, ReportEvent
 from reports.private_link import private_token, private_token_valid
 from services.models import Category, Commune, Department
 from tests.factories import submit_report
+from tests.services.sla_calendars import local
 
 pytestmark = pytest.mark.django_db
 
 
 def test_submit_creates_a_report_awaiting_intake_with_its_clock_and_event(catalogue):
-    report = submit_report()
+    friday_1630 = local(2026, 10, 9, 16, 30)
+    report = submit_report(submitted_at=friday_1630)
     assert report.status == Report.Status.SUBMITTED
     assert report.tracking_code.startswith("CM-")
-    assert report.intake_due_at > report.submitted_at
+    # 2 working hours: 30 min Friday + 1 h 30 Monday from 07:00 = Monday 08:30.
+    assert report.intake_due_at == local(2026, 10, 12, 8, 30)
+    # The first reminder at 75 % (1 h 30): 30 min Friday + 1 h Monday = Monday 08:00.
+    assert report.deadline_check_at == local(2026, 10, 12, 8, 0)
     assert not report.is_public
     event = report.events.get()
-    assert event.kind == ReportEvent.Kind.SUBMITTED
+    assert (event.kind, event.created_at) == (ReportEvent.Kind.SUBMITTED, friday_1630)
     # Routing: road damage goes to the commune's People's Committee.
     assert report.proposed_department == Department.objects.get(commune=report.commune)
     assert "o ga lon truoc cho" in report.search_text
@@ -27,7 +33,7 @@ def test_reporter_follows_and_gets_an_acknowledgement(catalogue):
     follower = Follower.objects.get(report=report)
     assert follower.is_reporter and follower.email == "binh.tran@example.vn"
     assert report.follower_count == 1
-    email = OutboundEmail.objects.get(report=report)
+    email = OutboundEmail.objects.get(report_id=report.pk)
     assert email.template == "event_submitted"
     assert email.recipient == "binh.tran@example.vn"
 
@@ -83,7 +89,7 @@ def test_private_token_is_bound_to_one_code(catalogue):
 
 
 def test_following_twice_counts_once(catalogue):
-    from reports.notifications.subscriptions import follower_confirm, report_follow_request
+    from reports.subscriptions import follower_confirm, report_follow_request
 
     report = submit_report()
     follower = report_follow_request(report=report, email="an@example.vn", language="en")

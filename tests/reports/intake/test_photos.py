@@ -11,6 +11,7 @@ from PIL import Image
 
 from reports.intake.photos import (
     photo_stage,
+    photo_stage_once,
     photo_thumbnail_make,
     photos_claim,
     staged_photo_discard,
@@ -228,3 +229,30 @@ def test_lost_thumbnail_tasks_are_queued_again():
 def test_staging_needs_a_session_key():
     with pytest.raises(ValueError):
         photo_stage(upload=io.BytesIO(phone_jpeg()), staged_by="")
+
+
+@pytest.mark.django_db
+def test_the_same_upload_staged_again_by_its_owner_is_the_photo_staged_first(media, catalogue):
+    data = phone_jpeg()
+    first = photo_stage_once(upload=upload(data=data), staged_by=SESSION)
+    again = photo_stage_once(upload=upload(data=data), staged_by=SESSION, position=3)
+    assert again.photo.pk == first.photo.pk and again.photo.position == 0
+    assert first.gps == pytest.approx((GPS_LATITUDE, GPS_LONGITUDE)) and again.gps is None
+    other_owner = photo_stage_once(upload=upload(data=data), staged_by="another-session")
+    other_bytes = photo_stage_once(upload=upload(data=phone_jpeg(gps=False)), staged_by=SESSION)
+    assert len({first.photo.pk, other_owner.photo.pk, other_bytes.photo.pk}) == 3
+    # Once attached to a report, the same bytes are a new upload.
+    Photo.objects.filter(pk=first.photo.pk).update(report=ReportFactory(), staged_by="")
+    assert photo_stage_once(upload=upload(data=data), staged_by=SESSION).photo.pk != first.photo.pk
+    assert len(stored_files(media)) == 4
+
+
+@pytest.mark.django_db
+def test_staging_stops_at_the_cap_but_a_repeat_still_answers(media):
+    data = phone_jpeg()
+    kept = photo_stage_once(upload=upload(data=data), staged_by=SESSION, max_staged=1)
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        photo_stage_once(upload=upload(data=phone_jpeg(gps=False)), staged_by=SESSION, max_staged=1)
+    assert error.value.messages == ["At most 1 photo per report."]
+    repeat = photo_stage_once(upload=upload(data=data), staged_by=SESSION, max_staged=1)
+    assert repeat.photo.pk == kept.photo.pk

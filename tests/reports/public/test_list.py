@@ -137,5 +137,5 @@ def test_page_helper_orders_by_publication(catalogue):
     older = public_report(published_at=timezone.now() - timedelta(days=2))
     newer = public_report(published_at=timezone.now() - timedelta(days=1))
     page = listing.public_report_page(Report.objects.filter(pk__in=[older.pk, newer.pk]))
-    assert [r.pk for r in page.reports] == [newer.pk, older.pk]
+    assert [r.pk for r in page.rows] == [newer.pk, older.pk]
     assert page.next_cursor is None and page.previous_cursor is None

@@ -8,7 +8,7 @@ from reports.models import MapCell, Report
 from reports.public import map as report_map
 from reports.public.map import BBox, level_for
 from reports.stats.refresh import refresh_rollups
-from tests.public_fixtures import S, public_report
+from tests.public_fixtures import S, at, public_report
 
 pytestmark = pytest.mark.django_db
 
@@ -179,18 +179,27 @@ def test_hidden_report_leaves_the_grid(spread):
     )
 
 
-def test_summary_has_public_fields_only(client, spread):
-    report = spread[0]
+def test_summary_has_public_fields_only(client, catalogue):
+    # 06:30 on 03/03 in Cà Mau is 23:30 on 02/03 in UTC: the summary gives the local date.
+    report = public_report(submitted_at=at("2026-03-03 06:30"))
     response = client.get(reverse("public:map_summary", kwargs={"code": report.tracking_code}))
     assert response.status_code == 200
     data = response.json()
     assert data["code"] == report.tracking_code
     assert data["url"] == report.get_absolute_url()
     assert data["group"] == "open"
-    assert data["date"] == timezone.localtime(report.submitted_at).strftime("%d/%m/%Y")
+    assert data["date"] == "03/03/2026"
     body = response.content.decode()
     for private in (report.reporter_name, report.reporter_email, report.reporter_phone):
         assert private not in body
+
+
+def test_summary_costs_two_queries(client, spread, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the report, its first photo
+        response = client.get(
+            reverse("public:map_summary", kwargs={"code": spread[0].tracking_code})
+        )
+    assert response.status_code == 200 and response.json()["photo"] is None
 
 
 def test_summary_of_a_report_not_public_is_404(client, catalogue):

@@ -25,8 +25,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import StaffMembership, User
+from camau_portal.notifications.models import OutboundEmail
 from reports.deadlines.reminders import scan_deadlines
-from reports.models import DeadlineReminder, OutboundEmail, Report
+from reports.models import DeadlineReminder, Report
 from services.models import Category, Commune, Department
 from services.reference_data import load_reference_data
 

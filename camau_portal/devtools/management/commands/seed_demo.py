@@ -3,12 +3,8 @@ import random
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from camau_portal.devtools.demo import (
-    DEMO_PASSWORD,
-    create_demo_accounts,
-    create_demo_response_templates,
-    seed_demo_reports,
-)
+from camau_portal.devtools.demo import create_demo_response_templates, seed_demo_reports
+from camau_portal.devtools.demo_accounts import DEMO_PASSWORD, create_demo_accounts
 from reports.models import Report
 
 

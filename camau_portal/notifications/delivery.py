@@ -1,0 +1,98 @@
+"""Sends one outbox row, once; retries failures; finds rows whose task was lost.
+
+Delivery locks the row, sends, and marks it in one transaction, so two deliveries of the same
+row (a re-queued task next to the original) never both send: the second waits for the lock
+and finds the row sent. A worker that dies mid-send rolls the transaction back and the row is
+sent again by the redelivered task; the stable Message-ID lets mail clients fold that rare
+repeat. Failures are retried with growing, jittered delays, then the row is marked failed.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from camau_portal.notifications.models import OutboundEmail
+from camau_portal.notifications.rendering import Withdrawn, render_message
+
+RETRY_DELAYS = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 360, 720)]
+RETRY_JITTER = 0.2
+
+SENT = "sent"
+SKIPPED = "skipped"
+RETRY = "retry"
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    outcome: str
+    retry_in: timedelta | None = None
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Growing delays with +/-20 % jitter, so a provider outage is not hammered in step."""
+    base = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
+    return base * random.uniform(1 - RETRY_JITTER, 1 + RETRY_JITTER)
+
+
+def deliver_outbound_email(outbound_email_id: int) -> Delivery:
+    """Sends a pending row once. Idempotent: a row already sent or failed is left alone; a row
+    withdrawn by a context processor (say, the follower unsubscribed) is marked failed unsent."""
+    with transaction.atomic():
+        row = (
+            OutboundEmail.objects.select_for_update(of=("self",))
+            .filter(pk=outbound_email_id)
+            .first()
+        )
+        if row is None or row.status != OutboundEmail.Status.PENDING:
+            return Delivery(SKIPPED)
+        try:
+            render_message(row).send()
+        except Withdrawn as withdrawn:
+            row.status = OutboundEmail.Status.FAILED
+            row.last_error = str(withdrawn)
+            row.save(update_fields=["status", "last_error"])
+            return Delivery(SKIPPED)
+        except Exception as exc:  # SMTP, network and template errors: retry later
+            return _failed_attempt(row, exc)
+        row.attempts += 1
+        row.status = OutboundEmail.Status.SENT
+        row.sent_at = timezone.now()
+        row.last_error = ""
+        row.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        return Delivery(SENT)
+
+
+def _failed_attempt(row: OutboundEmail, exc: Exception) -> Delivery:
+    row.attempts += 1
+    row.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
+    if row.attempts > len(RETRY_DELAYS):
+        row.status = OutboundEmail.Status.FAILED
+        row.save(update_fields=["attempts", "last_error", "status"])
+        return Delivery(FAILED)
+    delay = retry_delay(row.attempts)
+    row.next_attempt_at = timezone.now() + delay
+    row.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+    return Delivery(RETRY, delay)
+
+
+def requeue_pending_emails(*, grace: timedelta, lease: timedelta, limit: int = 1000) -> list[int]:
+    """Pending rows whose sending is overdue by ``grace`` (their task was never published, or
+    was lost): they are claimed for ``lease`` so the next scan does not queue them again, and
+    their ids returned for the caller to publish."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now - grace)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            OutboundEmail.objects.filter(pk__in=ids).update(next_attempt_at=now + lease)
+    return ids

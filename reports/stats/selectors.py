@@ -1,0 +1,14 @@
+"""Reads for the statistics pages besides the figures themselves (``reports.stats.figures``)."""
+
+from __future__ import annotations
+
+from reports.permissions import StaffAccess
+from services.models import Department
+
+
+def departments_for_statistics(access: StaffAccess) -> tuple[bool, list[Department]]:
+    """Whether the user sees the whole province, and the agencies they may pick (one query)."""
+    if access.sees_all:
+        return True, list(Department.objects.filter(is_active=True))
+    own = Department.objects.filter(pk__in=access.agency_departments)
+    return False, sorted(own, key=lambda d: d.name)
