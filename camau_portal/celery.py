@@ -50,6 +50,8 @@ def started_by_celery_command() -> bool:
 def exit_if_misconfigured() -> None:
     """Stops the celery command with the reasons. It must happen here: Celery catches and
     only logs an exception raised in a signal handler, so a refusal there let workers run."""
+    # Here, not at the top: every process imports this module while Django loads its settings
+    # (camau_portal/__init__.py), before Django's check framework may be loaded.
     from camau_portal.checks import startup_refusal
 
     try:

@@ -55,7 +55,7 @@ class CountingApp:
 
 
 @pytest.fixture
-def release_server(settings, tmp_path, live_catalogue):
+def release_server(settings, tmp_path):
     """A server with the production static files: collected, hashed and compressed."""
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STORAGES = {

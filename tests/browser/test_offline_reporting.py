@@ -91,7 +91,7 @@ def fill_report(page, title, *, photos=()):
 
 
 def test_report_composed_offline_is_filed_once_when_the_connection_returns(
-    browser, live_server, live_catalogue, tmp_path
+    browser, live_server, tmp_path
 ):
     context = new_context(browser)
     page = context.new_page()
@@ -138,9 +138,7 @@ def test_report_composed_offline_is_filed_once_when_the_connection_returns(
     context.close()
 
 
-def test_lost_answers_file_the_report_and_its_photos_once(
-    browser, live_server, live_catalogue, tmp_path
-):
+def test_lost_answers_file_the_report_and_its_photos_once(browser, live_server, tmp_path):
     # Without a service worker, so the page alone sends (the worker's Background Sync would
     # resend behind the test's back) -- which is also how a browser with no worker behaves.
     context = new_context(browser, service_workers="block")
@@ -194,9 +192,7 @@ def sign_in(page, base_url, login_path, email, email_field):
     page.wait_for_load_state()
 
 
-def test_form_opens_offline_in_the_language_it_was_last_shown_in(
-    browser, live_server, live_catalogue
-):
+def test_form_opens_offline_in_the_language_it_was_last_shown_in(browser, live_server):
     context = new_context(browser)
     page = context.new_page()
     open_form_until_kept(page, live_server.url)
@@ -215,9 +211,7 @@ def test_form_opens_offline_in_the_language_it_was_last_shown_in(
     context.close()
 
 
-def test_the_worker_keeps_no_personal_page_and_no_personal_data(
-    browser, live_server, live_catalogue
-):
+def test_the_worker_keeps_no_personal_page_and_no_personal_data(browser, live_server):
     citizen = UserFactory(
         email="tran.binh@example.vn", full_name="Trần Thị Bình", phone="0987654321"
     )
@@ -258,7 +252,7 @@ def test_the_worker_keeps_no_personal_page_and_no_personal_data(
 
 
 def test_the_portal_asks_for_a_correction_in_the_page_and_keeps_the_photo(
-    browser, live_server, live_catalogue, tmp_path
+    browser, live_server, tmp_path
 ):
     context = new_context(browser)
     page = context.new_page()
@@ -280,7 +274,7 @@ def test_the_portal_asks_for_a_correction_in_the_page_and_keeps_the_photo(
 
 
 def test_a_report_kept_offline_goes_when_the_connection_returns_or_asks_for_a_correction(
-    browser, live_server, live_catalogue
+    browser, live_server
 ):
     context = new_context(browser)
     page = context.new_page()
