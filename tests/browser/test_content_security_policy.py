@@ -52,7 +52,7 @@ def _visit(page, console, url, *, ready="body"):
     assert console == [], (url, console)
 
 
-def test_public_and_citizen_pages_have_no_violation(watched_page, live_server, live_catalogue):
+def test_public_and_citizen_pages_have_no_violation(watched_page, live_server, catalogue):
     page, console = watched_page
     report = public_report()
     not_yet_public = submit_report(title="Cây đổ chắn đường", reporter_email="cay@example.vn")
@@ -74,7 +74,7 @@ def test_public_and_citizen_pages_have_no_violation(watched_page, live_server, l
 
 
 def test_the_report_form_and_its_confirmation_have_no_violation(
-    watched_page, live_server, live_catalogue, tmp_path
+    watched_page, live_server, catalogue, tmp_path
 ):
     page, console = watched_page
     photo = tmp_path / "o-ga.jpg"
@@ -96,7 +96,7 @@ def test_the_report_form_and_its_confirmation_have_no_violation(
     assert console == []
 
 
-def test_staff_pages_have_no_violation(watched_page, live_server, live_catalogue):
+def test_staff_pages_have_no_violation(watched_page, live_server, catalogue):
     page, console = watched_page
     user = StaffFactory(email="intake@camau.gov.vn")
     StaffMembership.objects.create(
