@@ -135,6 +135,23 @@ class ReportForm(forms.Form):
             raise forms.ValidationError(_("Leave this field empty."))
         return ""
 
+    # What the web form and Open311 both hand to ``report_submit`` once the form is valid.
+    SUBMITTED_FIELDS = (
+        "category",
+        "commune",
+        "title",
+        "description",
+        "latitude",
+        "longitude",
+        "address",
+        "reporter_name",
+        "reporter_email",
+        "reporter_phone",
+    )
+
+    def submitted_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.SUBMITTED_FIELDS}
+
     def clean(self):
         cleaned = super().clean()
         latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")

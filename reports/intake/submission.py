@@ -84,16 +84,7 @@ def submit_report_form(request) -> Submission:
         return _refused_over_rate(form, **kept)
     try:
         report = report_submit(
-            category=data["category"],
-            commune=data["commune"],
-            title=data["title"],
-            description=data["description"],
-            latitude=data["latitude"],
-            longitude=data["longitude"],
-            address=data["address"],
-            reporter_name=data["reporter_name"],
-            reporter_email=data["reporter_email"],
-            reporter_phone=data["reporter_phone"],
+            **form.submitted_fields(),
             contact_allowed=data["contact_allowed"],
             name_hidden=data["name_hidden"],
             language=get_language() or settings.LANGUAGE_CODE,

@@ -183,20 +183,10 @@ def submit_request(request) -> Report:
                 for message in messages
             ),
         )
-    data = form.cleaned_data
     photos = _photos(request, staged_by=f"open311:{api_key.pk}")
     try:
         return report_submit(
-            category=data["category"],
-            commune=data["commune"],
-            title=data["title"],
-            description=data["description"],
-            latitude=data["latitude"],
-            longitude=data["longitude"],
-            address=data["address"],
-            reporter_name=data["reporter_name"],
-            reporter_email=data["reporter_email"],
-            reporter_phone=data["reporter_phone"],
+            **form.submitted_fields(),
             contact_allowed=False,
             name_hidden=True,
             language=get_language() or settings.LANGUAGE_CODE,
