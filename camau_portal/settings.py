@@ -151,8 +151,17 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # MEDIA_ROOT (the README shows that proxy configuration). Object storage serves its own.
 PORTAL_SERVE_MEDIA = env.bool("PORTAL_SERVE_MEDIA", default=DEBUG)
 
+# Uploaded originals wait here for the photo pipeline (reports.intake.photos): outside
+# MEDIA_ROOT, and a storage whose url() refuses, so they are never served.
+PHOTO_ORIGINALS_ROOT = Path(
+    env.str("PHOTO_ORIGINALS_ROOT", default=str(VAR_DIR / "photo-originals"))
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "photo_originals": {
+        "BACKEND": "camau_portal.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": str(PHOTO_ORIGINALS_ROOT)},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -163,13 +172,29 @@ STORAGES = {
 }
 if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
     # Object storage in production (django-storages, installed with the "s3" deployment extra).
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    # The bucket stays private: every photo address is signed and expires, and a page issues
+    # one only to whoever may see that report's photos (a report not yet public: its reporter
+    # and staff). Originals live under their own prefix and get no address at all.
+    _PRIVATE_BUCKET = {
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=3600),
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _PRIVATE_BUCKET}
+    STORAGES["photo_originals"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_PRIVATE_BUCKET, "location": "originals"},
+    }
 
 # Uploads: five phone photos fit; anything larger is refused before it reaches the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=12 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=50_000_000)
+# Pixels all the photos of one submission may have together, checked from their headers in the
+# request: the work one report can give the images worker (five 12 MP phone photos fit).
+PHOTO_SUBMISSION_MAX_PIXELS = env.int("PHOTO_SUBMISSION_MAX_PIXELS", default=150_000_000)
 PHOTO_MAX_EDGE = 2048
 PHOTO_THUMBNAIL_EDGE = 400
 PHOTOS_PER_REPORT = 5
@@ -261,9 +286,13 @@ CELERY_BEAT_SCHEDULE["photos-discard-stale-staged"] = {
     "task": "reports.intake.discard_stale_staged_photos",
     "schedule": crontab(hour=3, minute=20),
 }
-CELERY_BEAT_SCHEDULE["photos-queue-missing-thumbnails"] = {
-    "task": "reports.intake.queue_missing_thumbnails",
-    "schedule": 15 * 60,
+# Photos still waiting for the pipeline (their task never reached the broker, e.g. Redis was
+# down when they were uploaded) are queued again.
+PHOTO_SWEEP_INTERVAL_SECONDS = env.int("PHOTO_SWEEP_INTERVAL_SECONDS", default=120)
+CELERY_BEAT_SCHEDULE["photos-queue-unprocessed"] = {
+    "task": "reports.intake.queue_unprocessed_photos",
+    "schedule": float(PHOTO_SWEEP_INTERVAL_SECONDS),
+    "options": {"expires": float(PHOTO_SWEEP_INTERVAL_SECONDS)},
 }
 CELERY_BEAT_SCHEDULE["close-resolved-reports"] = {
     "task": "reports.handling.close_resolved_reports",

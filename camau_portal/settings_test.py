@@ -23,6 +23,10 @@ CACHES = {
 }
 STORAGES = {
     **STORAGES,
+    "photo_originals": {
+        "BACKEND": "camau_portal.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="camau-test-originals-")},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DEBUG = False

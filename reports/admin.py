@@ -59,10 +59,12 @@ class PhotoInline(admin.TabularInline):
 
     @admin.display(description=_("photo"))
     def preview(self, photo):
+        if not photo.is_ready:  # nothing unprocessed has an address
+            return photo.get_state_display()
         return format_html(
             '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="" '
             'style="max-height:80px;max-width:120px"></a>',
-            photo.image.url,
+            photo.full_url,
             photo.display_url,
         )
 
@@ -265,6 +267,8 @@ class PhotoAdmin(BigTableAdmin):
 
     @admin.display(description=_("photo"))
     def preview(self, photo):
+        if not photo.is_ready:
+            return photo.get_state_display()
         return format_html(
             '<img src="{}" alt="" style="max-height:60px;max-width:90px">', photo.display_url
         )

@@ -1,7 +1,7 @@
 """What reports does when the apps below it announce something (connected in ReportsConfig).
 
 Tasks modules connect their own receivers (a calendar change queues the deadline recompute in
-``reports.deadlines.tasks``, a stored photo its thumbnail in ``reports.intake.tasks``).
+``reports.deadlines.tasks``, a stored photo its processing in ``reports.intake.tasks``).
 """
 
 from django.contrib.auth.signals import user_logged_in

@@ -163,8 +163,9 @@ def jpeg_bytes(size=(64, 48), color=(200, 80, 40)) -> bytes:
 
 
 def staged_photo(**kwargs) -> Photo:
-    """A re-encoded photo not attached to a report yet, as the upload step leaves it."""
-    photo = Photo(**kwargs)
+    """A processed photo not attached to a report yet, as the upload step and the images
+    worker leave it."""
+    photo = Photo(**{"state": Photo.State.READY, **kwargs})
     photo.image.save("photo.jpg", ContentFile(jpeg_bytes()), save=False)
     photo.width, photo.height = 64, 48
     photo.save()

@@ -1,12 +1,19 @@
 """The photo pipeline: turns an untrusted upload into a clean JPEG. No database, no storage.
 
-Everything a citizen uploads is decoded and re-encoded here before anyone else sees it: the
-format is recognised from the bytes (never the name or the declared type), size and pixel count
-are limited before decoding (decompression bombs are refused), the EXIF orientation is applied,
-colours are converted to sRGB, the longest edge is brought down to ``PHOTO_MAX_EDGE`` and the
-result is written as a progressive JPEG with no metadata at all (no EXIF, GPS, XMP, ICC profile
-or comment). The GPS position of the original is returned so the form can *suggest* a pin; it is
-never written anywhere by this module.
+Two steps, so that the request does only what is cheap:
+
+``inspect_upload`` runs in the request. It reads the bytes (at most ``PHOTO_MAX_BYTES``),
+recognises the format from them (never the name or the declared type) and reads the size from
+the header without decoding a pixel, refusing more than ``PHOTO_MAX_PIXELS`` (decompression
+bombs). The GPS position in the header is returned so the form can *suggest* a pin; it is never
+written anywhere by this module.
+
+``process_original`` runs in the images worker. It decodes with bounded memory (JPEG is scaled
+down by the decoder itself with ``draft``; any other format is brought down to the target size
+in its own mode before any conversion that would copy it at full size), applies the EXIF
+orientation, converts colours to sRGB, brings the longest edge down to ``PHOTO_MAX_EDGE`` and
+writes a progressive JPEG with no metadata at all (no EXIF, GPS, XMP, ICC profile or comment),
+and its thumbnail from the same decoded pixels.
 """
 
 from __future__ import annotations
@@ -48,35 +55,69 @@ class PhotoRejected(Exception):
 
 
 @dataclass(frozen=True)
-class ProcessedImage:
-    content: bytes
+class InspectedUpload:
+    content: bytes  # as uploaded, for private storage until the worker processes it
+    format: str
     width: int
     height: int
     # (latitude, longitude) from the original's EXIF, for a pin suggestion only.
     gps: tuple[float, float] | None
 
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height
 
-def process_upload(fileobj: BinaryIO) -> ProcessedImage:
-    """Validate and re-encode one upload. Raises ``PhotoRejected`` with a specific reason."""
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    content: bytes
+    width: int
+    height: int
+    thumbnail: bytes
+
+
+def inspect_upload(fileobj: BinaryIO) -> InspectedUpload:
+    """The cheap checks of one upload, with no pixel decoded. Raises ``PhotoRejected``."""
     data = _read_limited(fileobj)
+    if not _has_accepted_signature(data):
+        raise _unsupported()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        image = _open(data)  # Pillow reads the header only until the pixels are asked for
+        _check_pixels(image)
+        gps = _gps_from_header(image)
+    return InspectedUpload(
+        content=data, format=image.format, width=image.width, height=image.height, gps=gps
+    )
+
+
+def process_original(data: bytes) -> ProcessedImage:
+    """Decode, orient, re-encode and strip one original; its thumbnail from the same pixels.
+    Raises ``PhotoRejected`` for a file that does not decode after all."""
+    edge = settings.PHOTO_MAX_EDGE
     with warnings.catch_warnings():
         # Pillow only warns between its own limit and twice that; treat the warning as a refusal.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         image = _open(data)
         _check_pixels(image)
-        gps = _gps_from_exif(image)
-        target = _fit(image.size, settings.PHOTO_MAX_EDGE)
+        target = _fit(image.size, edge)
         if image.format == "JPEG" and target != image.size:
             # Let the JPEG decoder scale down by 1/2, 1/4 or 1/8 while decoding: far less memory.
             image.draft(None, target)
         _decode(image)
+        image = _shrink_in_own_mode(image, edge)
         image = _normalise_mode(image)
         image = ImageOps.exif_transpose(image)
-        image = _downscale(image, settings.PHOTO_MAX_EDGE)
+        image = _downscale(image, edge)
         image = _to_srgb(image)
         image = _flatten(image)
     content = _encode_jpeg(image, quality=JPEG_QUALITY)
-    return ProcessedImage(content=content, width=image.width, height=image.height, gps=gps)
+    thumbnail = _encode_jpeg(
+        _downscale(image, settings.PHOTO_THUMBNAIL_EDGE), quality=THUMBNAIL_QUALITY
+    )
+    return ProcessedImage(
+        content=content, width=image.width, height=image.height, thumbnail=thumbnail
+    )
 
 
 def make_thumbnail(content: bytes) -> bytes:
@@ -128,12 +169,16 @@ def _open(data: bytes) -> Image.Image:
     except UnidentifiedImageError:
         if _has_accepted_signature(data):
             raise _damaged() from None
-        raise PhotoRejected(
-            _("This file is not a photo we can read. Please send a JPEG, PNG, WebP or HEIC image."),
-            code="unsupported",
-        ) from None
+        raise _unsupported() from None
     except _DECODE_ERRORS:
         raise _damaged() from None
+
+
+def _unsupported() -> PhotoRejected:
+    return PhotoRejected(
+        _("This file is not a photo we can read. Please send a JPEG, PNG, WebP or HEIC image."),
+        code="unsupported",
+    )
 
 
 def _has_accepted_signature(data: bytes) -> bool:
@@ -202,6 +247,19 @@ def _normalise_mode(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
+def _shrink_in_own_mode(image: Image.Image, edge: int) -> Image.Image:
+    """Brings a large decoded image down before any mode conversion, which would copy it at
+    full size (a 7000 x 7000 palette PNG is 49 MB as decoded, 196 MB as RGBA). Palette and
+    bilevel images can only be resized by picking pixels, so they keep twice the target size
+    for the smooth resize that follows their conversion."""
+    if image.mode in ("P", "PA", "1"):
+        target = _fit(image.size, 2 * edge)
+        if target == image.size:
+            return image
+        return image.resize(target, Image.Resampling.NEAREST)
+    return _downscale(image, edge)
+
+
 def _downscale(image: Image.Image, edge: int) -> Image.Image:
     target = _fit(image.size, edge)
     if target == image.size:
@@ -242,8 +300,11 @@ def _encode_jpeg(image: Image.Image, *, quality: int) -> bytes:
     return out.getvalue()
 
 
-def _gps_from_exif(image: Image.Image) -> tuple[float, float] | None:
-    """(latitude, longitude) in decimal degrees, or None when absent or nonsensical."""
+def _gps_from_header(image: Image.Image) -> tuple[float, float] | None:
+    """(latitude, longitude) in decimal degrees, or None when absent or nonsensical. Only
+    EXIF found in the header: a PNG's EXIF after the pixel data would need them decoded."""
+    if image.format == "PNG" and "exif" not in image.info:
+        return None
     try:
         gps = image.getexif().get_ifd(ExifTags.IFD.GPSInfo)
         latitude = _degrees(gps.get(ExifTags.GPS.GPSLatitude), gps.get(ExifTags.GPS.GPSLatitudeRef))

@@ -14,7 +14,14 @@ from django.views.decorators.http import condition, require_GET, require_POST
 
 from reports.intake.offline import service_worker_script, web_app_manifest, worker_version
 from reports.intake.photos import photo_stage_once
-from reports.intake.submission import Outcome, Submission, posted_client_key, submit_report_form
+from reports.intake.submission import (
+    Outcome,
+    Submission,
+    over_rate_message,
+    posted_client_key,
+    submit_report_form,
+)
+from reports.intake.submit_rate import submit_allowance_used
 from reports.intake.uploads import photo_owner
 from reports.private_link import private_report_url
 
@@ -79,6 +86,8 @@ def outbox_report(request):
 def outbox_photo(request):
     """Stages one photo of an outbox report under its client key; the same photo sent again
     (its answer was lost) gets the same key back."""
+    if submit_allowance_used(request):  # before the upload is looked at
+        return JsonResponse({"errors": [over_rate_message()]}, status=429)
     client_key = posted_client_key(request)
     upload = request.FILES.get("photo")
     if client_key is None or upload is None:

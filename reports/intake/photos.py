@@ -1,4 +1,4 @@
-"""Staging, claiming and discarding uploaded photos; thumbnails.
+"""Staging, processing, claiming and discarding uploaded photos.
 
 A photo is staged (``report`` is null) as soon as it is uploaded, bound to its owner (the
 uploader's session, or the report form's client key), so a form that comes back with an error
@@ -6,6 +6,10 @@ keeps its photos and an upload retried after a lost answer is not staged twice. 
 action claims the staged photos and attaches them; photos never attached are discarded after a
 day. A staged photo belongs to no report yet, so staging and discarding record no event: the
 action that attaches photos (submission, an answer to a question, a resolution) records its event.
+
+Staging does only the cheap checks (``images.inspect_upload``) and keeps the upload as it came,
+in private storage; ``photo_process`` (the images worker) makes the clean image and thumbnail.
+Until then the photo is pending and has no address.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -22,15 +27,21 @@ from django.dispatch import Signal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from reports.intake.images import PhotoRejected, make_thumbnail, process_upload
+from reports.intake.images import (
+    InspectedUpload,
+    PhotoRejected,
+    inspect_upload,
+    make_thumbnail,
+    process_original,
+)
 from reports.models import Photo
 
 logger = logging.getLogger(__name__)
 
 _NAME_SHOWN = 60
 
-# Sent after commit with ``photo_id``: a photo was stored and needs its thumbnail
-# (reports.intake.tasks makes it off the request path).
+# Sent after commit with ``photo_id``: a photo was stored and waits for the pipeline
+# (reports.intake.tasks queues it on the images queue).
 photo_stored = Signal()
 
 
@@ -48,43 +59,71 @@ def photo_stage(
     kind: str = Photo.Kind.REPORT,
     position: int = 0,
     upload_digest: str = "",
+    pixels_before: int = 0,
 ) -> StagedPhoto:
-    """Process one upload and store it as a staged photo of the session ``staged_by``.
+    """Check one upload and store it, as uploaded, as a pending staged photo of ``staged_by``.
 
-    The image is validated and re-encoded first (nothing is written for a bad file), then the
-    file and the row are saved together: if the row cannot be saved, the file is deleted, so
-    neither is left behind. Must not run inside another transaction (``durable``), because a
-    rollback there would leave the file without its row. Announces it after commit
-    (``photo_stored``), for its thumbnail.
+    Only the cheap checks run here (format from the bytes, size, dimensions from the header;
+    ``pixels_before``, the pixels of the submission's other photos, plus this one's must stay
+    within ``PHOTO_SUBMISSION_MAX_PIXELS``); nothing is written for a refused file. The original
+    goes to private storage, then the row is saved: if the row cannot be saved, the file is
+    deleted, so neither is left behind. Must not run inside another transaction (``durable``),
+    because a rollback there would leave the file without its row. Announces it after commit
+    (``photo_stored``): the images worker processes it.
 
     Raises ``ValidationError`` with a translated message naming the file.
     """
     if not staged_by:
         raise ValueError("photo_stage needs the uploader's session key")
     try:
-        processed = process_upload(upload)
+        inspected = inspect_upload(upload)
+        _check_submission_pixels(inspected, pixels_before)
     except PhotoRejected as rejected:
         raise ValidationError(
             _("“%(name)s”: %(reason)s"),
             code=rejected.code,
             params={"name": _short_name(upload), "reason": rejected.message},
         ) from None
-    photo = Photo(kind=kind, staged_by=staged_by, position=position, upload_digest=upload_digest)
+    photo = Photo(
+        kind=kind,
+        staged_by=staged_by,
+        position=position,
+        upload_digest=upload_digest,
+        state=Photo.State.PENDING,
+        width=inspected.width,
+        height=inspected.height,
+    )
     try:
         with transaction.atomic(durable=True):
-            photo.image.save(f"{photo.key}.jpg", ContentFile(processed.content), save=False)
-            # Known already; saves Django reopening the file to measure it.
-            photo.width, photo.height = processed.width, processed.height
+            photo.original.save(photo.key, ContentFile(inspected.content), save=False)
             photo.save()
             photo_id = photo.pk
             transaction.on_commit(
                 lambda: photo_stored.send(sender=Photo, photo_id=photo_id), robust=True
             )
     except BaseException:
-        if photo.image.name:
-            photo.image.storage.delete(photo.image.name)
+        if photo.original.name:
+            photo.original.storage.delete(photo.original.name)
         raise
-    return StagedPhoto(photo=photo, gps=processed.gps)
+    return StagedPhoto(photo=photo, gps=inspected.gps)
+
+
+def _check_submission_pixels(inspected: InspectedUpload, pixels_before: int) -> None:
+    budget = settings.PHOTO_SUBMISSION_MAX_PIXELS
+    if pixels_before + inspected.pixels > budget:
+        raise PhotoRejected(
+            _(
+                "Together with the other photos of this report it has too many pixels: at "
+                "most %(limit)s megapixels in all. Send fewer or smaller photos."
+            )
+            % {"limit": f"{budget / 1_000_000:g}"},
+            code="submission_too_many_pixels",
+        )
+
+
+def photos_pixels(photos) -> int:
+    """The pixels of photos already staged for one submission, for ``pixels_before``."""
+    return sum(photo.width * photo.height for photo in photos)
 
 
 def photo_stage_once(
@@ -95,14 +134,16 @@ def photo_stage_once(
     time, with no position change and no GPS suggestion.
 
     ``max_staged`` caps the photos the owner may have staged and not attached; a new photo
-    over the cap raises ``ValidationError``. Otherwise as ``photo_stage``.
+    over the cap raises ``ValidationError``. The pixel budget counts every photo the owner has
+    staged and not attached. Otherwise as ``photo_stage``.
     """
     digest = _upload_digest(upload)
     staged = Photo.objects.filter(staged_by=staged_by, report__isnull=True)
     already = staged.filter(upload_digest=digest).first()
     if already is not None:
         return StagedPhoto(photo=already, gps=None)
-    if max_staged is not None and staged.count() >= max_staged:
+    sizes = list(staged.values_list("width", "height"))
+    if max_staged is not None and len(sizes) >= max_staged:
         raise ValidationError(
             ngettext(
                 "At most %(max)s photo per report.",
@@ -114,7 +155,11 @@ def photo_stage_once(
         )
     try:
         return photo_stage(
-            upload=upload, staged_by=staged_by, position=position, upload_digest=digest
+            upload=upload,
+            staged_by=staged_by,
+            position=position,
+            upload_digest=digest,
+            pixels_before=sum(width * height for width, height in sizes),
         )
     except IntegrityError:
         # The same bytes were being staged by a parallel attempt, which won.
@@ -175,15 +220,86 @@ def staged_photos_discard(*, older_than: datetime, batch_size: int = 500) -> int
             return discarded
 
 
+def staged_photos_drop(photos) -> None:
+    """Deletes photos a failed submission staged, with their files (rows first, files after
+    the commit): a refused submission leaves nothing behind. Photos attached meanwhile are
+    kept."""
+    keys = [photo.key for photo in photos]
+    if not keys:
+        return
+    with transaction.atomic():
+        _delete_with_files(
+            list(Photo.objects.select_for_update().filter(key__in=keys, report__isnull=True))
+        )
+
+
+def photo_process(*, photo_id: int) -> str:
+    """Makes the clean image and the thumbnail of a pending photo from its original, then
+    deletes the original. Safe to run twice or concurrently: only the first result is kept.
+
+    Returns "processed", "exists" (already done), "failed" (the original does not decode:
+    the photo is kept as failed and shown to nobody) or "missing" (discarded meanwhile).
+    """
+    photo = Photo.objects.filter(pk=photo_id).first()
+    if photo is None:
+        return "missing"
+    if photo.state == Photo.State.READY:
+        return "exists" if photo.thumbnail else photo_thumbnail_make(photo_id=photo_id)
+    if photo.state == Photo.State.FAILED:
+        return "failed"
+    original_name = photo.original.name
+    if not original_name:
+        return _mark_failed(photo, original_name)
+    with photo.original.open("rb") as source:
+        data = source.read()
+    try:
+        processed = process_original(data)
+    except PhotoRejected:
+        return _mark_failed(photo, original_name)
+    del data
+    storage = photo.image.storage
+    image_name = storage.save(
+        photo.image.field.generate_filename(photo, "photo.jpg"), ContentFile(processed.content)
+    )
+    thumbnail_name = storage.save(
+        photo.thumbnail.field.generate_filename(photo, "thumb.jpg"),
+        ContentFile(processed.thumbnail),
+    )
+    updated = Photo.objects.filter(pk=photo_id, state=Photo.State.PENDING).update(
+        state=Photo.State.READY,
+        image=image_name,
+        thumbnail=thumbnail_name,
+        width=processed.width,
+        height=processed.height,
+        original="",
+    )
+    if not updated:  # a concurrent run won, or the photo was discarded: drop our files
+        _delete_files([(storage, image_name), (storage, thumbnail_name)])
+        return "exists" if Photo.objects.filter(pk=photo_id).exists() else "missing"
+    _delete_files([(photo.original.storage, original_name)])
+    return "processed"
+
+
+def _mark_failed(photo: Photo, original_name: str) -> str:
+    logger.warning("Photo %s could not be decoded; it will not be shown", photo.pk)
+    updated = Photo.objects.filter(pk=photo.pk, state=Photo.State.PENDING).update(
+        state=Photo.State.FAILED, original=""
+    )
+    if updated and original_name:
+        _delete_files([(photo.original.storage, original_name)])
+    return "failed"
+
+
 def photo_thumbnail_make(*, photo_id: int) -> str:
-    """Make the thumbnail of one photo unless it has one. Safe to run twice or concurrently.
+    """Make the thumbnail of a ready photo unless it has one (photos processed before the
+    thumbnail came with the image). Safe to run twice or concurrently.
 
     Returns "made", "exists" or "missing" (the photo was discarded meanwhile).
     """
     photo = Photo.objects.filter(pk=photo_id).only("id", "key", "image", "thumbnail").first()
     if photo is None:
         return "missing"
-    if photo.thumbnail:
+    if photo.thumbnail or not photo.image:
         return "exists"
     with photo.image.open("rb") as source:
         content = make_thumbnail(source.read())
@@ -205,7 +321,7 @@ def _delete_with_files(photos: list[Photo]) -> None:
     names = [
         (field.storage, field.name)
         for photo in photos
-        for field in (photo.image, photo.thumbnail)
+        for field in (photo.original, photo.image, photo.thumbnail)
         if field.name
     ]
     Photo.objects.filter(pk__in=[photo.pk for photo in photos]).delete()

@@ -101,14 +101,15 @@ def submit_report_form(request) -> Submission:
     return Submission(Outcome.FILED, form, report=report)
 
 
-def _refused_over_rate(form: ReportForm, **kept) -> Submission:
-    form.add_error(
-        None,
-        _(
-            "You have sent several reports in a short time. Please wait a few "
-            "minutes and try again; what you typed is kept."
-        ),
+def over_rate_message() -> str:
+    return _(
+        "You have sent several reports in a short time. Please wait a few "
+        "minutes and try again; what you typed is kept."
     )
+
+
+def _refused_over_rate(form: ReportForm, **kept) -> Submission:
+    form.add_error(None, over_rate_message())
     return Submission(Outcome.RATE_LIMITED, form, **kept)
 
 

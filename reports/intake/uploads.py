@@ -3,8 +3,10 @@ form's client key (see ``reports.intake.photos``); these helpers are shared by t
 reporter and staff views."""
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from reports.intake.photos import photo_stage
+from reports.intake.photos import photo_stage, photos_pixels, staged_photos_drop
 from reports.models import Photo
 
 
@@ -26,11 +28,35 @@ def photo_owner(request, client_key: uuid.UUID | None) -> str:
 
 
 def stage_photos(request, uploads, *, kind: str) -> list[Photo]:
-    """Stages every upload in order; a refused file raises the action's ValidationError."""
+    """Stages every upload in order; a refused file raises the action's ValidationError and
+    leaves none of them staged."""
     if not uploads:
         return []
     key = session_key(request)
-    return [
-        photo_stage(upload=upload, staged_by=key, kind=kind, position=position).photo
-        for position, upload in enumerate(uploads)
-    ]
+    photos: list[Photo] = []
+    try:
+        for position, upload in enumerate(uploads):
+            staged = photo_stage(
+                upload=upload,
+                staged_by=key,
+                kind=kind,
+                position=position,
+                pixels_before=photos_pixels(photos),
+            )
+            photos.append(staged.photo)
+    except BaseException:
+        staged_photos_drop(photos)
+        raise
+    return photos
+
+
+@contextmanager
+def photos_staged_for(request, uploads, *, kind: str) -> Iterator[list[Photo]]:
+    """Stages the uploads for the action run inside the block; if the block fails (the action
+    refused), the photos are deleted with their files: a failed post leaves nothing behind."""
+    photos = stage_photos(request, uploads, kind=kind)
+    try:
+        yield photos
+    except BaseException:
+        staged_photos_drop(photos)
+        raise

@@ -3,6 +3,9 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from camau_portal.storage import photo_originals_storage
+from reports.models.querysets import PhotoQuerySet
+
 
 def _photo_path(instance, filename):
     return f"photos/{instance.key[:2]}/{instance.key}.jpg"
@@ -10,6 +13,11 @@ def _photo_path(instance, filename):
 
 def _thumbnail_path(instance, filename):
     return f"thumbs/{instance.key[:2]}/{instance.key}.jpg"
+
+
+def _original_path(instance, filename):
+    # The uploader's file name is never used: it may name a person or a place.
+    return f"originals/{instance.key[:2]}/{instance.key}"
 
 
 def new_photo_key() -> str:
@@ -21,7 +29,17 @@ class Photo(models.Model):
 
     A photo is staged (no report) from the moment it is uploaded, so that a form with an error
     keeps it; submitting attaches it. Staged photos never attached are removed after a day.
+
+    The upload is only checked in the request and kept as ``original`` in private storage
+    (``state`` pending); the images worker makes ``image`` and ``thumbnail`` and deletes the
+    original (ready), or gives up on a file that does not decode (failed). Only a ready photo
+    has an address: ``full_url`` and ``display_url`` are None before.
     """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("being processed")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("could not be read")
 
     class Kind(models.TextChoices):
         REPORT = "report", _("Reporter's photo")
@@ -46,8 +64,15 @@ class Photo(models.Model):
         blank=True,
     )
     kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices, default=Kind.REPORT)
+    state = models.CharField(
+        _("state"), max_length=7, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    # The upload as received, until the worker has made ``image`` from it; never served.
+    original = models.FileField(
+        upload_to=_original_path, storage=photo_originals_storage, blank=True, editable=False
+    )
     image = models.ImageField(
-        _("image"), upload_to=_photo_path, width_field="width", height_field="height"
+        _("image"), upload_to=_photo_path, width_field="width", height_field="height", blank=True
     )
     thumbnail = models.ImageField(_("thumbnail"), upload_to=_thumbnail_path, blank=True)
     width = models.PositiveIntegerField(default=0, editable=False)
@@ -61,6 +86,8 @@ class Photo(models.Model):
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True, db_index=True)
     is_hidden = models.BooleanField(_("hidden from the public"), default=False)
     hidden_reason = models.CharField(_("reason for hiding"), max_length=255, blank=True)
+
+    objects = PhotoQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -78,5 +105,15 @@ class Photo(models.Model):
         return self.key
 
     @property
-    def display_url(self) -> str:
-        return (self.thumbnail or self.image).url
+    def is_ready(self) -> bool:
+        return self.state == self.State.READY and bool(self.image)
+
+    @property
+    def full_url(self) -> str | None:
+        """The clean image's address; None while it is being made (nothing else is shown)."""
+        return self.image.url if self.is_ready else None
+
+    @property
+    def display_url(self) -> str | None:
+        """The thumbnail's address (the image's until the thumbnail exists); None until ready."""
+        return (self.thumbnail or self.image).url if self.is_ready else None

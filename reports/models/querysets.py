@@ -157,3 +157,14 @@ class ReportQuerySet(models.QuerySet):
                 output_field=BooleanField(),
             )
         )
+
+
+class PhotoQuerySet(models.QuerySet):
+    def ready(self) -> PhotoQuerySet:
+        """Photos the images worker has cleaned: the only ones with an address."""
+        return self.filter(state="ready")
+
+    def shown_publicly(self) -> PhotoQuerySet:
+        """Ready photos moderation has not hidden (of reports the caller already knows are
+        public): what the public pages, the map and Open311 show."""
+        return self.ready().filter(is_hidden=False)

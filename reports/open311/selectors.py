@@ -61,7 +61,8 @@ def with_public_details(queryset):
             ),
             last_public_change=Subquery(_latest_public_event().values("created_at")[:1]),
             first_photo=Subquery(
-                Photo.objects.filter(report=OuterRef("pk"), is_hidden=False)
+                Photo.objects.shown_publicly()
+                .filter(report=OuterRef("pk"))
                 .order_by("position", "id")
                 .values("image")[:1]
             ),
@@ -144,7 +145,8 @@ def _public_events(*, start, end):
         )
         .annotate(
             first_photo=Subquery(
-                Photo.objects.filter(event=OuterRef("pk"), is_hidden=False)
+                Photo.objects.shown_publicly()
+                .filter(event=OuterRef("pk"))
                 .order_by("position", "id")
                 .values("image")[:1]
             )

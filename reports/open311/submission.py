@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 
 from reports.intake.actions import report_submit
 from reports.intake.forms import ReportForm
-from reports.intake.photos import photo_stage
+from reports.intake.photos import photo_stage, photos_pixels, staged_photos_drop
 from reports.models import Report
 from reports.open311 import params
 from reports.open311.attributes import clean_attribute_answers
@@ -99,10 +99,13 @@ def _photos(request, staged_by: str) -> list:
     photos = []
     for upload in uploads:
         try:
-            staged = photo_stage(upload=upload, staged_by=staged_by)
+            staged = photo_stage(
+                upload=upload, staged_by=staged_by, pixels_before=photos_pixels(photos)
+            )
         except ValidationError as error:
+            staged_photos_drop(photos)  # the request fails: none of its photos stays behind
             raise SubmissionError(400, *(f"media: {m}" for m in error.messages)) from None
-        photos.append(getattr(staged, "photo", staged))
+        photos.append(staged.photo)
     return photos
 
 
@@ -185,7 +188,7 @@ def submit_request(request) -> Report:
         )
     photos = _photos(request, staged_by=f"open311:{api_key.pk}")
     try:
-        return report_submit(
+        report = report_submit(
             **form.submitted_fields(),
             contact_allowed=False,
             name_hidden=True,
@@ -193,7 +196,12 @@ def submit_request(request) -> Report:
             photos=photos,
             source=Report.Source.API,
         )
-    except ValidationError as error:
+    except BaseException as error:
+        # Whatever refused the report (a point outside the province, a lost database
+        # connection), the photos staged for it go too: a failed request leaves nothing.
+        staged_photos_drop(photos)
+        if not isinstance(error, ValidationError):
+            raise
         if hasattr(error, "error_dict"):
             raise SubmissionError(
                 400,
@@ -204,3 +212,4 @@ def submit_request(request) -> Report:
                 ),
             ) from None
         raise SubmissionError(400, *error.messages) from None
+    return report

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from reports.handling.actions import report_provide_info, report_rate
 from reports.handling.reporter_forms import ProvideInfoForm, RateForm
-from reports.intake.uploads import stage_photos
+from reports.intake.uploads import photos_staged_for
 from reports.models import Photo
 from reports.private_link import private_report_url, private_token_valid
 from reports.public import selectors
@@ -51,14 +51,16 @@ def provide_info(request, code: str, token: str):
         _flash_errors(request, form.errors)
         return back
     try:
-        photos = stage_photos(request, form.cleaned_data["photos"], kind=Photo.Kind.INFO)
-        report_provide_info(
-            report=report,
-            acting_user=_reporter_account(request, report),
-            token=token,
-            text=form.cleaned_data["text"],
-            photos=photos,
-        )
+        with photos_staged_for(
+            request, form.cleaned_data["photos"], kind=Photo.Kind.INFO
+        ) as photos:
+            report_provide_info(
+                report=report,
+                acting_user=_reporter_account(request, report),
+                token=token,
+                text=form.cleaned_data["text"],
+                photos=photos,
+            )
     except NotAllowed:
         messages.error(request, _("Nobody is waiting for information on this report now."))
         return back

@@ -76,10 +76,14 @@ def report_by_code(code: str) -> Report | None:
 
 
 def report_photos(report: Report, *, include_hidden: bool = False) -> list[Photo]:
-    photos = report.photos.all()
+    """The report's photos for its page: ready ones, and pending ones (shown as "being
+    processed", with no address); a photo that could not be read is not listed."""
+    photos = report.photos.exclude(state=Photo.State.FAILED)
     if not include_hidden:
         photos = photos.filter(is_hidden=False)
-    return list(photos.only("key", "image", "thumbnail", "kind", "width", "height", "event_id"))
+    return list(
+        photos.only("key", "state", "image", "thumbnail", "kind", "width", "height", "event_id")
+    )
 
 
 def report_timeline(report: Report, *, public_only: bool) -> list[ReportEvent]:
@@ -130,8 +134,9 @@ def map_popup_report(code: str) -> Report | None:
     )
     if report is not None:
         report.popup_photo = (
-            Photo.objects.filter(report=report, is_hidden=False, kind=Photo.Kind.REPORT)
-            .only("image", "thumbnail", "key")
+            Photo.objects.shown_publicly()
+            .filter(report=report, kind=Photo.Kind.REPORT)
+            .only("state", "image", "thumbnail", "key")
             .first()
         )
     return report

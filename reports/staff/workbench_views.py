@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from reports.handling import actions as handling
-from reports.intake.uploads import stage_photos
+from reports.intake.uploads import photos_staged_for
 from reports.models import Photo
 from reports.permissions import roles_for, staff_required
 from reports.staff import forms
@@ -56,10 +56,10 @@ def _accept(request, report, data):
 
 
 def _resolve(request, report, data):
-    photos = stage_photos(request, data["photos"], kind=Photo.Kind.AFTER)
-    handling.report_resolve(
-        report=report, acting_user=request.user, answer=data["answer"], photos=photos
-    )
+    with photos_staged_for(request, data["photos"], kind=Photo.Kind.AFTER) as photos:
+        handling.report_resolve(
+            report=report, acting_user=request.user, answer=data["answer"], photos=photos
+        )
 
 
 # In the order the workbench offers them: the next step of the work first.

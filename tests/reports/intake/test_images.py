@@ -1,11 +1,17 @@
 import io
+from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image
 
-from reports.intake.images import PhotoRejected, make_thumbnail, process_upload
+from reports.intake.images import (
+    PhotoRejected,
+    inspect_upload,
+    make_thumbnail,
+    process_original,
+)
 from tests.reports.photo_samples import (
     BLUE,
     GPS_LATITUDE,
@@ -47,18 +53,40 @@ def assert_clean_jpeg(content: bytes) -> Image.Image:
     return image
 
 
+@dataclass(frozen=True)
+class PipelineResult:
+    content: bytes
+    width: int
+    height: int
+    thumbnail: bytes
+    gps: tuple[float, float] | None
+
+
+def through_pipeline(fileobj) -> PipelineResult:
+    """What happens to an upload: the request's checks, then the images worker's processing."""
+    inspected = inspect_upload(fileobj)
+    processed = process_original(inspected.content)
+    return PipelineResult(
+        content=processed.content,
+        width=processed.width,
+        height=processed.height,
+        thumbnail=processed.thumbnail,
+        gps=inspected.gps,
+    )
+
+
 def close_to(pixel, colour, tolerance=40):
     return all(abs(a - b) <= tolerance for a, b in zip(pixel, colour, strict=True))
 
 
 def rejection(data: bytes, name="photo.jpg") -> PhotoRejected:
     with pytest.raises(PhotoRejected) as caught:
-        process_upload(SimpleUploadedFile(name, data, content_type="image/jpeg"))
+        through_pipeline(SimpleUploadedFile(name, data, content_type="image/jpeg"))
     return caught.value
 
 
 def test_phone_jpeg_is_rotated_stripped_and_gives_its_gps():
-    result = process_upload(io.BytesIO(phone_jpeg()))
+    result = through_pipeline(io.BytesIO(phone_jpeg()))
 
     image = assert_clean_jpeg(result.content)
     # Orientation 6 turns the 96×64 landscape into a 64×96 portrait, left half on top.
@@ -74,18 +102,18 @@ def test_southern_and_western_references_give_negative_coordinates():
     image = two_colour_image()
     exif = Image.Exif()
     exif[ExifTags.IFD.GPSInfo] = {1: "S", 2: (33.0, 52.0, 0.0), 3: "W", 4: (70.0, 30.0, 0.0)}
-    result = process_upload(io.BytesIO(encoded(image, "JPEG", exif=exif)))
+    result = through_pipeline(io.BytesIO(encoded(image, "JPEG", exif=exif)))
 
     assert result.gps == pytest.approx((-(33 + 52 / 60), -(70.5)))
 
 
 def test_photo_without_gps_suggests_nothing():
-    assert process_upload(io.BytesIO(phone_jpeg(gps=False))).gps is None
+    assert through_pipeline(io.BytesIO(phone_jpeg(gps=False))).gps is None
 
 
 def test_large_photo_is_scaled_to_the_longest_edge(settings):
     settings.PHOTO_MAX_EDGE = 200
-    result = process_upload(io.BytesIO(phone_jpeg(size=(900, 600), orientation=1)))
+    result = through_pipeline(io.BytesIO(phone_jpeg(size=(900, 600), orientation=1)))
 
     assert (result.width, result.height) == (200, 133)
     assert Image.open(io.BytesIO(result.content)).size == (200, 133)
@@ -94,7 +122,7 @@ def test_large_photo_is_scaled_to_the_longest_edge(settings):
 def test_png_transparency_is_flattened_onto_white():
     image = Image.new("RGBA", (40, 20), (0, 0, 0, 0))
     image.paste((30, 30, 220, 255), (20, 0, 40, 20))
-    result = process_upload(io.BytesIO(encoded(image, "PNG")))
+    result = through_pipeline(io.BytesIO(encoded(image, "PNG")))
 
     output = assert_clean_jpeg(result.content)
     assert close_to(output.getpixel((5, 10)), (255, 255, 255), tolerance=8)
@@ -103,7 +131,7 @@ def test_png_transparency_is_flattened_onto_white():
 
 def test_palette_png_with_transparency():
     image = two_colour_image((40, 20)).convert("P")
-    result = process_upload(io.BytesIO(encoded(image, "PNG", transparency=0)))
+    result = through_pipeline(io.BytesIO(encoded(image, "PNG", transparency=0)))
 
     assert_clean_jpeg(result.content)
     assert (result.width, result.height) == (40, 20)
@@ -112,7 +140,7 @@ def test_palette_png_with_transparency():
 def test_webp_is_accepted_and_stripped():
     image = two_colour_image()
     data = encoded(image, "WEBP", quality=90, exif=phone_exif_bytes(), xmp=b"SecretAuthor")
-    result = process_upload(io.BytesIO(data))
+    result = through_pipeline(io.BytesIO(data))
 
     output = assert_clean_jpeg(result.content)
     assert output.size == (64, 96)  # the WebP's EXIF orientation was applied too
@@ -126,7 +154,7 @@ def phone_exif_bytes() -> bytes:
 
 
 def test_phone_heic_is_decoded_upright_and_gives_its_gps():
-    result = process_upload(io.BytesIO(HEIC_PATH.read_bytes()))
+    result = through_pipeline(io.BytesIO(HEIC_PATH.read_bytes()))
 
     image = assert_clean_jpeg(result.content)
     assert image.size == (64, 96)
@@ -137,13 +165,13 @@ def test_phone_heic_is_decoded_upright_and_gives_its_gps():
 
 def test_grey_and_cmyk_jpegs_become_rgb():
     for mode in ("L", "CMYK"):
-        result = process_upload(io.BytesIO(encoded(Image.new(mode, (30, 20)), "JPEG")))
+        result = through_pipeline(io.BytesIO(encoded(Image.new(mode, (30, 20)), "JPEG")))
         assert_clean_jpeg(result.content)
 
 
 def test_sixteen_bit_png_keeps_its_tones():
     image = Image.new("I;16", (10, 10), 32768)
-    output = assert_clean_jpeg(process_upload(io.BytesIO(encoded(image, "PNG"))).content)
+    output = assert_clean_jpeg(through_pipeline(io.BytesIO(encoded(image, "PNG"))).content)
     assert close_to(output.getpixel((5, 5)), (128, 128, 128), tolerance=3)
 
 
@@ -209,7 +237,7 @@ def test_file_over_the_byte_limit_is_refused_before_reading(settings):
 def test_stream_without_a_declared_size_is_limited_too(settings):
     settings.PHOTO_MAX_BYTES = 1000
     with pytest.raises(PhotoRejected) as caught:
-        process_upload(io.BytesIO(b"\x00" * 1001))
+        through_pipeline(io.BytesIO(b"\x00" * 1001))
     assert caught.value.code == "too_large"
 
 
@@ -223,7 +251,7 @@ def test_messages_are_translated():
 
 def test_thumbnail_is_small_and_clean(settings):
     settings.PHOTO_THUMBNAIL_EDGE = 50
-    photo = process_upload(io.BytesIO(phone_jpeg(size=(300, 200))))
+    photo = through_pipeline(io.BytesIO(phone_jpeg(size=(300, 200))))
 
     thumbnail = make_thumbnail(photo.content)
 

@@ -331,14 +331,18 @@ def test_hidden_or_unknown_request_is_404(client, world, which):
 
 
 def test_media_url_points_to_the_photo(client, catalogue, django_capture_on_commit_callbacks):
-    from reports.intake.photos import photo_stage
+    from reports.intake.photos import photo_process, photo_stage
     from tests.factories import jpeg_upload
 
-    staged = photo_stage(upload=jpeg_upload(), staged_by="test")
-    photo = getattr(staged, "photo", staged)
+    photo = photo_stage(upload=jpeg_upload(), staged_by="test").photo
     report = public_report()
     photo.report = report
     photo.save(update_fields=["report"])
+    # Not processed yet: no address at all, not the original's.
+    (record,) = client.get(f"{BASE}/requests/{report.tracking_code}.json").json()
+    assert record["media_url"] is None
+    photo_process(photo_id=photo.pk)
+    photo.refresh_from_db()
     (record,) = client.get(f"{BASE}/requests/{report.tracking_code}.json").json()
     assert record["media_url"] == "http://testserver" + photo.image.url
     photo.is_hidden = True
