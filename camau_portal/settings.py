@@ -192,6 +192,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=12 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=50_000_000)
+# The photo pipeline decodes in a child process with this much address space (a 7000 x 7000
+# PNG needs about 300 MB as decoded and resized) and gives up on a file after this long.
+PHOTO_DECODER_MEMORY_LIMIT_MB = env.int("PHOTO_DECODER_MEMORY_LIMIT_MB", default=1024)
+PHOTO_DECODER_TIMEOUT_SECONDS = env.int("PHOTO_DECODER_TIMEOUT_SECONDS", default=120)
 # Pixels all the photos of one submission may have together, checked from their headers in the
 # request: the work one report can give the images worker (five 12 MP phone photos fit).
 PHOTO_SUBMISSION_MAX_PIXELS = env.int("PHOTO_SUBMISSION_MAX_PIXELS", default=150_000_000)

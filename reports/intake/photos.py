@@ -27,13 +27,8 @@ from django.dispatch import Signal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from reports.intake.images import (
-    InspectedUpload,
-    PhotoRejected,
-    inspect_upload,
-    make_thumbnail,
-    process_original,
-)
+from reports.intake.image_process import DecodeFailed, process_in_child
+from reports.intake.images import InspectedUpload, PhotoRejected, inspect_upload, make_thumbnail
 from reports.models import Photo
 
 logger = logging.getLogger(__name__)
@@ -253,9 +248,9 @@ def photo_process(*, photo_id: int) -> str:
     with photo.original.open("rb") as source:
         data = source.read()
     try:
-        processed = process_original(data)
-    except PhotoRejected:
-        return _mark_failed(photo, original_name)
+        processed = process_in_child(data)
+    except DecodeFailed as failure:
+        return _mark_failed(photo, original_name, reason=failure.code)
     del data
     storage = photo.image.storage
     image_name = storage.save(
@@ -280,8 +275,8 @@ def photo_process(*, photo_id: int) -> str:
     return "processed"
 
 
-def _mark_failed(photo: Photo, original_name: str) -> str:
-    logger.warning("Photo %s could not be decoded; it will not be shown", photo.pk)
+def _mark_failed(photo: Photo, original_name: str, *, reason: str = "no original") -> str:
+    logger.warning("Photo %s could not be processed (%s); it will not be shown", photo.pk, reason)
     updated = Photo.objects.filter(pk=photo.pk, state=Photo.State.PENDING).update(
         state=Photo.State.FAILED, original=""
     )

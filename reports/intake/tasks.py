@@ -64,7 +64,8 @@ def queue_unprocessed_photos(limit: int = 500) -> int:
             | Q(state=Photo.State.READY, thumbnail="")
             | Q(state=Photo.State.READY, thumbnail__isnull=True)
         )
-        .filter(created_at__lt=now - UNPROCESSED_GRACE)
+        # Two days at most: a photo still waiting by then will not be helped by more tries.
+        .filter(created_at__lt=now - UNPROCESSED_GRACE, created_at__gte=now - timedelta(days=2))
         .order_by("created_at")
         .values_list("id", flat=True)[:limit]
     )
