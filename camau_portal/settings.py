@@ -293,6 +293,9 @@ CELERY_BEAT_SCHEDULE["photos-discard-stale-staged"] = {
 # Photos still waiting for the pipeline (their task never reached the broker, e.g. Redis was
 # down when they were uploaded) are queued again.
 PHOTO_SWEEP_INTERVAL_SECONDS = env.int("PHOTO_SWEEP_INTERVAL_SECONDS", default=120)
+# How long after its upload a waiting photo is taken to have lost its task (the broker was down,
+# or a worker died holding it). Processing one twice is harmless: the first result is kept.
+PHOTO_SWEEP_GRACE_SECONDS = env.int("PHOTO_SWEEP_GRACE_SECONDS", default=120)
 CELERY_BEAT_SCHEDULE["photos-queue-unprocessed"] = {
     "task": "reports.intake.queue_unprocessed_photos",
     "schedule": float(PHOTO_SWEEP_INTERVAL_SECONDS),

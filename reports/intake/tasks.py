@@ -9,6 +9,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
@@ -19,9 +20,6 @@ from reports.models import Photo
 logger = logging.getLogger(__name__)
 
 STAGED_PHOTO_LIFETIME = timedelta(hours=24)
-# How long after its upload a photo still waiting is taken to have lost its task (the broker
-# was down, or a worker died holding it): queue it again. Processing twice is harmless.
-UNPROCESSED_GRACE = timedelta(minutes=2)
 
 _RETRY = {
     "bind": True,
@@ -65,7 +63,10 @@ def queue_unprocessed_photos(limit: int = 500) -> int:
             | Q(state=Photo.State.READY, thumbnail__isnull=True)
         )
         # Two days at most: a photo still waiting by then will not be helped by more tries.
-        .filter(created_at__lt=now - UNPROCESSED_GRACE, created_at__gte=now - timedelta(days=2))
+        .filter(
+            created_at__lt=now - timedelta(seconds=settings.PHOTO_SWEEP_GRACE_SECONDS),
+            created_at__gte=now - timedelta(days=2),
+        )
         .order_by("created_at")
         .values_list("id", flat=True)[:limit]
     )
@@ -77,6 +78,7 @@ def queue_unprocessed_photos(limit: int = 500) -> int:
 @receiver(photo_stored, dispatch_uid="reports.intake.process_stored_photo")
 def _process_stored_photo(sender, photo_id: int, **kwargs) -> None:
     try:
-        process_photo.delay(photo_id)
+        # No retries: with the broker down the upload must not wait; the sweep catches up.
+        process_photo.apply_async((photo_id,), retry=False)
     except Exception:  # broker unreachable: queue_unprocessed_photos queues it again later
         logger.warning("Could not queue photo %s for processing", photo_id, exc_info=True)

@@ -71,9 +71,9 @@ class Photo(models.Model):
     original = models.FileField(
         upload_to=_original_path, storage=photo_originals_storage, blank=True, editable=False
     )
-    image = models.ImageField(
-        _("image"), upload_to=_photo_path, width_field="width", height_field="height", blank=True
-    )
+    # No width_field/height_field: the pipeline stores the size it made, and Django would
+    # otherwise open the file (over the network, with object storage) to measure it again.
+    image = models.ImageField(_("image"), upload_to=_photo_path, blank=True)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=_thumbnail_path, blank=True)
     width = models.PositiveIntegerField(default=0, editable=False)
     height = models.PositiveIntegerField(default=0, editable=False)
