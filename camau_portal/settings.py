@@ -170,8 +170,16 @@ STORAGES = {
         )
     },
 }
-if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
     # Object storage in production (django-storages, installed with the "s3" deployment extra).
+    # The keys come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the machine's role),
+    # read by boto3 itself; django-storages reads the rest from these settings.
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)  # not AWS: its address
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
+    # "path" for S3-compatible servers without a wildcard DNS name per bucket.
+    AWS_S3_ADDRESSING_STYLE = env.str("AWS_S3_ADDRESSING_STYLE", default=None)
+    AWS_S3_SIGNATURE_VERSION = "s3v4"
     # The bucket stays private: every photo address is signed and expires, and a page issues
     # one only to whoever may see that report's photos (a report not yet public: its reporter
     # and staff). Originals live under their own prefix and get no address at all.
