@@ -89,6 +89,9 @@ def _child_main() -> int:
     except PhotoRejected as rejected:
         sys.stderr.write(rejected.code)
         return _REFUSED
+    except MemoryError:  # past the ceiling anywhere in the pipeline, not only while decoding
+        sys.stderr.write("memory")
+        return _REFUSED
     out = sys.stdout.buffer
     out.write(
         _HEADER.pack(

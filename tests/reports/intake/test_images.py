@@ -257,3 +257,35 @@ def test_thumbnail_is_small_and_clean(settings):
 
     image = assert_clean_jpeg(thumbnail)
     assert image.size == (33, 50)
+
+
+def test_the_request_side_reads_size_and_format_from_the_header_alone():
+    # A 7000 x 7000 PNG with no pixel data at all: decoding would fail, reading the header not.
+    inspected = inspect_upload(io.BytesIO(png_header_only(7000, 7000)))
+
+    assert (inspected.format, inspected.width, inspected.height) == ("PNG", 7000, 7000)
+    assert inspected.pixels == 49_000_000
+    with pytest.raises(PhotoRejected) as caught:
+        process_original(inspected.content)
+    assert caught.value.code == "damaged"
+
+
+def test_the_format_comes_from_the_bytes_not_the_name_or_declared_type():
+    png_bytes = encoded(two_colour_image(), "PNG")
+    upload = SimpleUploadedFile("holiday.jpg", png_bytes, content_type="image/jpeg")
+    assert inspect_upload(upload).format == "PNG"
+    gif = SimpleUploadedFile("photo.png", encoded(two_colour_image(), "GIF"), "image/png")
+    with pytest.raises(PhotoRejected) as caught:
+        inspect_upload(gif)
+    assert caught.value.code == "unsupported"
+
+
+def test_a_large_palette_image_is_shrunk_before_it_is_converted(settings):
+    settings.PHOTO_MAX_EDGE = 100
+    image = two_colour_image(size=(1000, 500)).convert("P")
+
+    result = through_pipeline(io.BytesIO(encoded(image, "PNG")))
+
+    assert (result.width, result.height) == (100, 50)
+    output = assert_clean_jpeg(result.content)
+    assert close_to(output.getpixel((10, 25)), RED) and close_to(output.getpixel((90, 25)), BLUE)

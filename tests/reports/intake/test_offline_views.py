@@ -16,7 +16,7 @@ from django.urls import reverse
 from PIL import Image
 
 from camau_portal.devtools.page_weight import measure_page
-from reports.intake import offline
+from reports.intake import offline, photos
 from reports.models import Photo, Report
 from reports.private_link import private_report_url
 from services.models import Category, Commune
@@ -188,6 +188,18 @@ def test_rate_limit_asks_to_wait(client, report_fields, settings):
     assert answer.status_code == 429
     assert answer.json()["outcome"] == "rate_limited"
     assert Report.objects.count() == 0
+
+
+def test_a_client_over_the_rate_gets_no_photo_looked_at_or_stored(client, settings, monkeypatch):
+    settings.REPORT_SUBMIT_RATE = "0/10m"
+    inspected = []
+    monkeypatch.setattr(photos, "inspect_upload", lambda upload: inspected.append(upload))
+
+    answer = send_photo(client, jpeg())
+
+    assert answer.status_code == 429
+    assert "nhiều phản ánh trong thời gian ngắn" in answer.json()["errors"][0]
+    assert inspected == [] and not Photo.objects.exists()
 
 
 def test_a_report_needs_its_client_key(client, report_fields):

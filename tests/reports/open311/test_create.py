@@ -2,8 +2,10 @@
 
 import io
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
+from django.core.files.storage import storages
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -171,6 +173,33 @@ def test_photos_as_multipart_media(client, key, an_xuyen):
     photos = list(Photo.objects.filter(report=report).order_by("position"))
     assert len(photos) == 2
     assert all(p.staged_by == "" for p in photos)
+
+
+def original_files() -> list:
+    root = Path(storages["photo_originals"].location)
+    return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+def test_a_refused_request_leaves_none_of_its_photos(
+    client, key, an_xuyen, django_capture_on_commit_callbacks
+):
+    before = original_files()
+    outside = valid(key, an_xuyen, lat="10.7769", long="106.7009")  # Hồ Chí Minh City
+    outside["media"] = [jpeg_upload("a.jpg"), jpeg_upload("b.jpg", colour=(10, 200, 10))]
+    with django_capture_on_commit_callbacks(execute=True):
+        messages = errors(client.post(URL, outside), 400)
+    assert messages[0].startswith("lat: ")
+    assert not Photo.objects.exists() and original_files() == before
+
+    # A second file refused: the first one, already staged, goes too.
+    second_bad = valid(key, an_xuyen)
+    text = io.BytesIO(b"not an image at all")
+    text.name = "notes.jpg"
+    second_bad["media"] = [jpeg_upload("a.jpg"), text]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert errors(client.post(URL, second_bad), 400)[0].startswith("media: ")
+    assert not Photo.objects.exists() and original_files() == before
+    assert not Report.objects.exists()
 
 
 def test_a_file_that_is_not_an_image_is_a_400(client, key, an_xuyen):
