@@ -11,7 +11,8 @@ once-per-release commands, starts gunicorn, one Celery worker for all queues and
 
 - every public page, the staff and admin login pages and the Open311 documents answer 200, and
   every static file an HTML page references (and every file those CSS files reference) too;
-- a report filed with a photo through the real form is shown with its photo, and its
+- a report filed with a photo through the real form is shown with its photo once the worker has
+  processed it, and its
   acknowledgement email reaches the SMTP server through Redis and the worker.
 
 There is no TLS here: requests carry ``X-Forwarded-Proto: https`` as the README's proxy sets it
@@ -459,7 +460,18 @@ def test_the_readme_production_steps_serve_the_portal(tmp_path, fresh_database, 
             )
             assert private, submitted.text[:3000]
 
-            report_page = browser.get(private.group(1))
+            # The images worker makes the clean photo off the request; the page shows a
+            # placeholder until then, and the photo once it is ready.
+            def page_with_photo():
+                page = browser.get(private.group(1))
+                return page if MEDIA_REFERENCE.search(page.text) else None
+
+            report_page = wait_for(
+                page_with_photo,
+                timeout=90,
+                interval=0.5,
+                message=f"the report page never showed its photo; worker log:\n{tail(worker.log)}",
+            )
             static.page(report_page)
             photos = set(MEDIA_REFERENCE.findall(report_page.text))
             assert photos, "the report page shows no photo"

@@ -2,7 +2,8 @@
 5 x 12 MP JPEGs and 5 x 7000 x 7000 PNGs (textured, and single-colour).
 
 Runs on a fresh throw-away database and temporary photo folders, never on the working data.
-Goals: at most 300 ms of photo work in the request per photo, at most 300 MB peak in the worker
+Goals: at most 300 ms of photo work in the request for the 5 photos of one submission, at most
+300 MB peak in the worker
 (the Celery child, and the decoder process it starts for each photo).
 """
 
@@ -81,12 +82,12 @@ class Command(BaseCommand):
         missed = [
             result.label
             for result in results
-            if max(result.request_ms) > REQUEST_GOAL_MS
+            if sum(result.request_ms) > REQUEST_GOAL_MS
             or max(result.worker_peak_mb, result.decoder_peak_mb) > WORKER_GOAL_MB
         ]
         verdict = "met" if not missed else "MISSED by " + ", ".join(missed)
         self.stdout.write(
-            f"Goals: request <= {REQUEST_GOAL_MS} ms per photo, "
+            f"Goals: request <= {REQUEST_GOAL_MS} ms per submission of {count} photos, "
             f"worker peak <= {WORKER_GOAL_MB} MB: {verdict}"
         )
         if missed and check:
