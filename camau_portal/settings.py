@@ -365,6 +365,8 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 # Reports one client may send (the web form; Open311 keys have their own hourly allowance).
 REPORT_SUBMIT_RATE = env.str("REPORT_SUBMIT_RATE", default="5/10m")
+# Photos one client may upload (form posts that fail keep theirs for the corrected attempt).
+PHOTO_UPLOAD_RATE = env.str("PHOTO_UPLOAD_RATE", default="60/h")
 # "Me too" requests one client may send: each may email a confirmation link.
 REPORT_FOLLOW_RATE = env.str("REPORT_FOLLOW_RATE", default="10/h")
 

@@ -20,8 +20,9 @@ from reports.intake.submission import (
     over_rate_message,
     posted_client_key,
     submit_report_form,
+    too_many_uploads_message,
 )
-from reports.intake.submit_rate import submit_allowance_used
+from reports.intake.submit_rate import photo_upload_count, submit_allowance_used
 from reports.intake.uploads import photo_owner
 from reports.private_link import private_report_url
 
@@ -94,6 +95,8 @@ def outbox_photo(request):
         return JsonResponse(
             {"errors": [_("Send one photo with the report's client key.")]}, status=400
         )
+    if not photo_upload_count(request):
+        return JsonResponse({"errors": [too_many_uploads_message()]}, status=429)
     try:
         staged = photo_stage_once(
             upload=upload,

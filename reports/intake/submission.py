@@ -17,7 +17,7 @@ from reports.intake import selectors as intake_selectors
 from reports.intake.actions import report_submit
 from reports.intake.forms import ReportForm
 from reports.intake.photos import photo_stage_once, staged_photo_discard
-from reports.intake.submit_rate import submit_allowance_used, submit_count
+from reports.intake.submit_rate import photo_upload_count, submit_allowance_used, submit_count
 from reports.intake.uploads import photo_owner
 from reports.models import Report
 
@@ -108,6 +108,13 @@ def over_rate_message() -> str:
     )
 
 
+def too_many_uploads_message() -> str:
+    return _(
+        "You have uploaded many photos in a short time. Please wait a while before adding "
+        "more; what you typed is kept."
+    )
+
+
 def _refused_over_rate(form: ReportForm, **kept) -> Submission:
     form.add_error(None, over_rate_message())
     return Submission(Outcome.RATE_LIMITED, form, **kept)
@@ -148,6 +155,9 @@ def _stage_uploads(request, owner: str) -> tuple[list, list[str], tuple | None]:
                 % {"count": settings.PHOTOS_PER_REPORT, "name": upload.name}
             )
             continue
+        if not photo_upload_count(request):
+            errors.append(too_many_uploads_message())
+            break
         try:
             staged = photo_stage_once(upload=upload, staged_by=owner, position=len(photos))
         except ValidationError as error:  # the message names the file

@@ -202,6 +202,30 @@ def test_a_client_over_the_rate_gets_no_photo_looked_at_or_stored(client, settin
     assert inspected == [] and not Photo.objects.exists()
 
 
+def test_photo_uploads_per_client_are_limited_too(client, settings):
+    settings.PHOTO_UPLOAD_RATE = "2/h"
+    answers = [send_photo(client, jpeg(colour=(10 * n, 90, 160))) for n in range(3)]
+
+    assert [answer.status_code for answer in answers] == [201, 201, 429]
+    assert "nhiều ảnh trong thời gian ngắn" in answers[2].json()["errors"][0]
+    assert Photo.objects.count() == 2
+
+
+def test_a_form_post_past_the_photo_rate_keeps_what_it_staged_and_says_why(
+    client, report_fields, settings
+):
+    settings.PHOTO_UPLOAD_RATE = "2/h"
+    fields = {key: value for key, value in report_fields.items() if key != "client_key"}
+    fields["title"] = ""  # the post fails anyway: its photos are kept for the next attempt
+    fields["photos"] = [jpeg(colour=(10 * n, 90, 160), name=f"{n}.jpg") for n in range(3)]
+
+    answer = client.post(reverse("reports:new"), fields)
+
+    assert answer.status_code == 400
+    assert "nhiều ảnh trong thời gian ngắn" in answer.content.decode()
+    assert Photo.objects.count() == 2
+
+
 def test_a_report_needs_its_client_key(client, report_fields):
     answer = client.post(OUTBOX_REPORT, {**report_fields, "client_key": ""})
     assert answer.status_code == 400
