@@ -47,6 +47,8 @@ def process_in_child(data: bytes) -> ProcessedImage:
             {name: getattr(settings, name) for name in _CHILD_SETTINGS}
         ),
         "PORTAL_IMAGE_MEMORY_MB": str(settings.PHOTO_DECODER_MEMORY_LIMIT_MB),
+        # Decoder threads (HEIC) would each reserve a malloc arena of 64 MB of address space.
+        "MALLOC_ARENA_MAX": "2",
     }
     try:
         finished = subprocess.run(
