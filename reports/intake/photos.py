@@ -327,7 +327,7 @@ def _delete_files(names) -> None:
     for storage, name in names:
         try:
             storage.delete(name)
-        except OSError:
+        except Exception:  # a disk error, or the bucket's (botocore raises its own kinds)
             logger.warning("Could not delete photo file %s", name, exc_info=True)
 
 
