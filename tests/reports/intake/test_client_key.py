@@ -4,8 +4,10 @@ answer it lost, or two attempts racing, files and stages nothing twice
 
 import threading
 import uuid
+from pathlib import Path
 
 import pytest
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 
@@ -106,15 +108,21 @@ def test_one_photo_sent_twice_at_the_same_moment_is_staged_once(
     monkeypatch, settings, tmp_path, postgres_only
 ):
     settings.MEDIA_ROOT = tmp_path
+    originals = Path(storages["photo_originals"].location)
+
+    def original_files() -> set:
+        return {str(path.relative_to(originals)) for path in originals.rglob("*") if path.is_file()}
+
+    before = original_files()
     # Both uploads are looked up (not staged yet) before either is stored.
-    both_processing = threading.Barrier(2)
-    process = photos.process_upload
+    both_checking = threading.Barrier(2)
+    inspect = photos.inspect_upload
 
-    def process_together(upload):
-        both_processing.wait(timeout=10)
-        return process(upload)
+    def inspect_together(upload):
+        both_checking.wait(timeout=10)
+        return inspect(upload)
 
-    monkeypatch.setattr(photos, "process_upload", process_together)
+    monkeypatch.setattr(photos, "inspect_upload", inspect_together)
     data = jpeg_bytes(size=(320, 240))
     owner = f"client-key:{KEY.hex}"
     keys = in_parallel(
@@ -126,5 +134,8 @@ def test_one_photo_sent_twice_at_the_same_moment_is_staged_once(
     )
     photo = Photo.objects.get()
     assert keys == [photo.key, photo.key]
-    # The loser's file went with its row.
-    assert [path.name for path in (tmp_path / "photos").rglob("*.jpg")] == [f"{photo.key}.jpg"]
+    # The loser's original went with its row; the winner's was processed (Celery is eager
+    # here), which leaves one clean photo and no original.
+    assert original_files() - before == set()
+    photo_files = [path for path in (tmp_path / "photos").rglob("*") if path.is_file()]
+    assert [str(path.relative_to(tmp_path)) for path in photo_files] == [photo.image.name]
