@@ -288,6 +288,26 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# SMS to reporters who gave a phone and no email. With SMS_SMPP_HOST set, through the carrier's
+# SMSC over SMPP 3.4; otherwise each SMS is written to a file under var/sms (see /dev/sms/).
+SMS_SMPP_HOST = env.str("SMS_SMPP_HOST", default="")
+SMS_SMPP_PORT = env.int("SMS_SMPP_PORT", default=2775)
+SMS_SMPP_SYSTEM_ID = env.str("SMS_SMPP_SYSTEM_ID", default="")
+SMS_SMPP_PASSWORD = env.str("SMS_SMPP_PASSWORD", default="")
+SMS_SMPP_SYSTEM_TYPE = env.str("SMS_SMPP_SYSTEM_TYPE", default="")
+# The registered brand name (at most 11 letters) or number the texts come from.
+SMS_SOURCE_ADDRESS = env.str("SMS_SOURCE_ADDRESS", default="CAMAU")
+# An SMSC that stops answering must not hold a worker past its time limit.
+SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=30)
+SMS_FILE_PATH = str(VAR_DIR / "sms")
+SMS_BACKEND = env.str(
+    "SMS_BACKEND",
+    default=(
+        "camau_portal.notifications.sms_backends.smpp.SmppSmsBackend"
+        if SMS_SMPP_HOST
+        else "camau_portal.notifications.sms_backends.filebased.FileSmsBackend"
+    ),
+)
 # Published in the Open311 discovery document: where developers ask for an API key.
 OPEN311_CONTACT = env.str("OPEN311_CONTACT", default="ioc@camau.gov.vn")
 

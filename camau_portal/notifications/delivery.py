@@ -1,10 +1,11 @@
-"""Sends one outbox row, once; retries failures; finds rows whose task was lost.
+"""Sends one outbox row, once, on its channel; retries failures; finds rows whose task was lost.
 
 Delivery locks the row, sends, and marks it in one transaction, so two deliveries of the same
 row (a re-queued task next to the original) never both send: the second waits for the lock
 and finds the row sent. A worker that dies mid-send rolls the transaction back and the row is
 sent again by the redelivered task; the stable Message-ID lets mail clients fold that rare
-repeat. Failures are retried with growing, jittered delays, then the row is marked failed.
+repeat (an SMS carries no such id: a worker killed between the SMSC's answer and the commit is
+the one case where a phone may get a text twice). Failures are retried with growing, jittered delays, then the row is marked failed.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from camau_portal.notifications.channels import Undeliverable, channel_for
 from camau_portal.notifications.models import OutboundEmail
-from camau_portal.notifications.rendering import Withdrawn, render_message
+from camau_portal.notifications.rendering import Withdrawn
 
 RETRY_DELAYS = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 360, 720)]
 RETRY_JITTER = 0.2
@@ -52,19 +54,28 @@ def deliver_outbound_email(outbound_email_id: int) -> Delivery:
         if row is None or row.status != OutboundEmail.Status.PENDING:
             return Delivery(SKIPPED)
         try:
-            render_message(row).send()
+            provider_message_id = channel_for(row).send(row)
         except Withdrawn as withdrawn:
             row.status = OutboundEmail.Status.FAILED
             row.last_error = str(withdrawn)
             row.save(update_fields=["status", "last_error"])
             return Delivery(SKIPPED)
-        except Exception as exc:  # SMTP, network and template errors: retry later
+        except Undeliverable as refused:
+            row.attempts += 1
+            row.status = OutboundEmail.Status.FAILED
+            row.last_error = f"refused: {refused}"[:2000]
+            row.save(update_fields=["attempts", "status", "last_error"])
+            return Delivery(FAILED)
+        except Exception as exc:  # SMTP, SMPP, network and template errors: retry later
             return _failed_attempt(row, exc)
         row.attempts += 1
         row.status = OutboundEmail.Status.SENT
         row.sent_at = timezone.now()
         row.last_error = ""
-        row.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        row.provider_message_id = provider_message_id[:200]
+        row.save(
+            update_fields=["attempts", "status", "sent_at", "last_error", "provider_message_id"]
+        )
         return Delivery(SENT)
 
 
