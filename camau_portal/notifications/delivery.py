@@ -5,7 +5,8 @@ row (a re-queued task next to the original) never both send: the second waits fo
 and finds the row sent. A worker that dies mid-send rolls the transaction back and the row is
 sent again by the redelivered task; the stable Message-ID lets mail clients fold that rare
 repeat (an SMS carries no such id: a worker killed between the SMSC's answer and the commit is
-the one case where a phone may get a text twice). Failures are retried with growing, jittered delays, then the row is marked failed.
+the one case where a phone may get a text twice). Failures are retried with growing, jittered
+delays, then the row is marked failed.
 """
 
 from __future__ import annotations

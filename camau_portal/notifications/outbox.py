@@ -3,9 +3,10 @@ commit.
 
 One row per cause, channel and recipient (``OutboundEmail.dedupe_key``), so running a producer
 twice sends nothing twice. A recipient with an email address gets an email; one with only a
-phone number gets an SMS (the same template name, rendered from ``sms/``). Once the transaction commits, ``emails_ready`` announces the rows; the send
-task (``camau_portal.notifications.tasks``) listens and queues them. If the broker is down then,
-the rows wait and the periodic outbox scan sends them later.
+phone number gets an SMS (the same template name, rendered from ``sms/``). Once the
+transaction commits, ``emails_ready`` announces the rows; the send task
+(``camau_portal.notifications.tasks``) listens and queues them. If the broker is down then, the
+rows wait and the periodic outbox scan sends them later.
 """
 
 from __future__ import annotations

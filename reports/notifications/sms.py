@@ -11,7 +11,7 @@ from __future__ import annotations
 from camau_portal.notifications.models import OutboundEmail
 from camau_portal.notifications.rendering import absolute_url
 from reports.models import Report
-from reports.public.short_links import private_short_path, sms_stop_short_path
+from reports.short_links import private_short_path, sms_stop_short_path
 
 
 def as_typed(url: str) -> str:

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from reports.private_link import private_report_url
-from reports.public.short_links import report_for_private_key, sms_follower_for_stop_key
+from reports.short_links import report_for_private_key, sms_follower_for_stop_key
 
 
 @never_cache

@@ -14,8 +14,8 @@ SMS_SMPP_SYSTEM_TYPE, SMS_SOURCE_ADDRESS (the registered brand name or number), 
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import socket
 import threading
 import time
 
@@ -84,19 +84,17 @@ class SmppSmsBackend(SmsBackend):
     def close(self) -> None:
         with self._lock:
             if self._client is not None:
-                try:
+                with contextlib.suppress(exceptions.PDUError, exceptions.ConnectionError, OSError):
                     self._client.unbind()
-                except (exceptions.PDUError, exceptions.ConnectionError, OSError):
-                    pass
                 self._drop()
 
     # The session.
 
     def _session(self) -> Client:
-        if self._client is not None and time.monotonic() - self._last_used > IDLE_CHECK_SECONDS:
-            if not self._answers():
-                logger.info("SMPP session to %s:%s went quiet; binding again", self.host, self.port)
-                self._drop()
+        idle = time.monotonic() - self._last_used > IDLE_CHECK_SECONDS
+        if self._client is not None and idle and not self._answers():
+            logger.info("SMPP session to %s:%s went quiet; binding again", self.host, self.port)
+            self._drop()
         if self._client is None:
             self._client = self._bind()
             self._last_used = time.monotonic()
@@ -169,7 +167,7 @@ class SmppSmsBackend(SmsBackend):
         while True:
             try:
                 pdu = client.read_pdu()
-            except socket.timeout as exc:
+            except TimeoutError as exc:
                 raise exceptions.ConnectionError("no answer from the SMSC") from exc
             if pdu.command == "enquire_link":
                 answer = smpp.make_pdu("enquire_link_resp", client=client)
