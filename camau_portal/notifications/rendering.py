@@ -5,7 +5,8 @@ Email templates are ``emails/<template>_subject.txt``, ``emails/<template>.txt``
 ``emails/<template>.html``; an SMS is ``sms/<template>.txt``, its spaces folded, and sent
 without diacritics when that keeps it to one segment (``sms_text``). Their context is the
 row's own JSON context plus what the context processors registered by the apps above add (the
-report and its links, for instance); a processor raises ``Withdrawn`` when the email must no longer go out at all.
+report and its links, for instance); a processor raises ``Withdrawn`` when the message must no
+longer go out at all.
 """
 
 from __future__ import annotations
