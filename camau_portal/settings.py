@@ -241,6 +241,15 @@ DEADLINE_SCAN_INTERVAL_SECONDS = env.int("DEADLINE_SCAN_INTERVAL_SECONDS", defau
 OUTBOX_REQUEUE_INTERVAL_SECONDS = env.int("OUTBOX_REQUEUE_INTERVAL_SECONDS", default=60)
 OUTBOX_REQUEUE_GRACE_SECONDS = env.int("OUTBOX_REQUEUE_GRACE_SECONDS", default=120)
 OUTBOX_REQUEUE_LEASE_SECONDS = env.int("OUTBOX_REQUEUE_LEASE_SECONDS", default=600)
+# The waits before each retry of a message its provider refused (SMTP, SMSC); after the last
+# the row is marked failed. Default: 1, 5 and 15 minutes, 1, 3, 6 and 12 hours.
+OUTBOX_RETRY_DELAYS_SECONDS = [
+    int(seconds)
+    for seconds in env.list(
+        "OUTBOX_RETRY_DELAYS_SECONDS",
+        default=["60", "300", "900", "3600", "10800", "21600", "43200"],
+    )
+]
 CELERY_BEAT_SCHEDULE: dict = {
     "deadline-scan": {
         "task": "reports.deadlines.scan",

@@ -15,6 +15,7 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +23,12 @@ from camau_portal.notifications.channels import Undeliverable, channel_for
 from camau_portal.notifications.models import OutboundEmail
 from camau_portal.notifications.rendering import Withdrawn
 
-RETRY_DELAYS = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 360, 720)]
+
+def retry_delays() -> list[timedelta]:
+    """The waits before each retry (OUTBOX_RETRY_DELAYS_SECONDS); after the last, the row fails."""
+    return [timedelta(seconds=s) for s in settings.OUTBOX_RETRY_DELAYS_SECONDS]
+
+
 RETRY_JITTER = 0.2
 
 SENT = "sent"
@@ -39,7 +45,8 @@ class Delivery:
 
 def retry_delay(attempts: int) -> timedelta:
     """Growing delays with +/-20 % jitter, so a provider outage is not hammered in step."""
-    base = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
+    delays = retry_delays()
+    base = delays[min(attempts, len(delays)) - 1]
     return base * random.uniform(1 - RETRY_JITTER, 1 + RETRY_JITTER)
 
 
@@ -83,7 +90,7 @@ def deliver_outbound_email(outbound_email_id: int) -> Delivery:
 def _failed_attempt(row: OutboundEmail, exc: Exception) -> Delivery:
     row.attempts += 1
     row.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
-    if row.attempts > len(RETRY_DELAYS):
+    if row.attempts > len(retry_delays()):
         row.status = OutboundEmail.Status.FAILED
         row.save(update_fields=["attempts", "last_error", "status"])
         return Delivery(FAILED)
