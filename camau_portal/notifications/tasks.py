@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from celery.signals import worker_process_shutdown
 from django.conf import settings
 from django.db import DatabaseError
 from django.dispatch import receiver
@@ -21,6 +22,7 @@ from camau_portal.notifications.delivery import (
     requeue_pending_emails,
 )
 from camau_portal.notifications.outbox import emails_ready
+from camau_portal.notifications.sms_backends import reset_sms_backend
 
 logger = logging.getLogger(__name__)
 
@@ -80,3 +82,9 @@ def publish_outbound_emails(ids: list[int]) -> int:
 @receiver(emails_ready, dispatch_uid="notifications.publish_outbound_emails")
 def _publish_ready_emails(sender, ids, **kwargs) -> int:
     return publish_outbound_emails(ids)
+
+
+@worker_process_shutdown.connect(dispatch_uid="notifications.close_sms_session")
+def _close_sms_session(**kwargs) -> None:
+    """A worker process that stops unbinds its SMPP session politely (SMSCs count sessions)."""
+    reset_sms_backend()

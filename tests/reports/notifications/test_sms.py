@@ -220,3 +220,10 @@ def test_the_phone_is_on_no_public_page_feed_or_api(staff, client, sms_outbox):
         text = body.decode()
         assert report.tracking_code in text, path  # the report is there
         assert "912345678" not in text and "912 345 678" not in text, path
+
+
+def test_the_form_says_a_mobile_without_email_gets_texts(catalogue, client):
+    page = client.get("/reports/new/", HTTP_ACCEPT_LANGUAGE="vi")
+    assert "Nếu không có email, chúng tôi gửi mã theo dõi và mọi thay đổi qua SMS" in (
+        page.content.decode()
+    )
