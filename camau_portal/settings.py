@@ -308,6 +308,9 @@ SMS_SMPP_SYSTEM_TYPE = env.str("SMS_SMPP_SYSTEM_TYPE", default="")
 SMS_SOURCE_ADDRESS = env.str("SMS_SOURCE_ADDRESS", default="CAMAU")
 # An SMSC that stops answering must not hold a worker past its time limit.
 SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=30)
+# Ask the SMSC for delivery receipts, and collect them every SMS_RECEIPTS_INTERVAL_SECONDS.
+SMS_DELIVERY_RECEIPTS = env.bool("SMS_DELIVERY_RECEIPTS", default=True)
+SMS_RECEIPTS_INTERVAL_SECONDS = env.int("SMS_RECEIPTS_INTERVAL_SECONDS", default=60)
 SMS_FILE_PATH = str(VAR_DIR / "sms")
 SMS_BACKEND = env.str(
     "SMS_BACKEND",
@@ -317,6 +320,12 @@ SMS_BACKEND = env.str(
         else "camau_portal.notifications.sms_backends.filebased.FileSmsBackend"
     ),
 )
+if SMS_SMPP_HOST and SMS_DELIVERY_RECEIPTS:
+    CELERY_BEAT_SCHEDULE["sms-delivery-receipts"] = {
+        "task": "notifications.read_sms_receipts",
+        "schedule": float(SMS_RECEIPTS_INTERVAL_SECONDS),
+        "options": {"expires": float(SMS_RECEIPTS_INTERVAL_SECONDS)},
+    }
 # Published in the Open311 discovery document: where developers ask for an API key.
 OPEN311_CONTACT = env.str("OPEN311_CONTACT", default="ioc@camau.gov.vn")
 

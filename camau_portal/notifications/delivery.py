@@ -17,11 +17,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from camau_portal.notifications.channels import Undeliverable, channel_for
 from camau_portal.notifications.models import OutboundEmail
 from camau_portal.notifications.rendering import Withdrawn
+from camau_portal.notifications.sms_backends import DeliveryReceipt
 
 
 def retry_delays() -> list[timedelta]:
@@ -115,3 +117,18 @@ def requeue_pending_emails(*, grace: timedelta, lease: timedelta, limit: int = 1
         if ids:
             OutboundEmail.objects.filter(pk__in=ids).update(next_attempt_at=now + lease)
     return ids
+
+
+def record_delivery_receipt(receipt: DeliveryReceipt) -> int:
+    """Notes the SMSC's receipt on the SMS it is about (one of the parts, for a text sent in
+    several); returns how many rows it matched (0 for a message this portal did not send)."""
+    message_id = receipt.message_id
+    about = (
+        Q(provider_message_id=message_id)
+        | Q(provider_message_id__startswith=f"{message_id},")
+        | Q(provider_message_id__endswith=f",{message_id}")
+        | Q(provider_message_id__contains=f",{message_id},")
+    )
+    return OutboundEmail.objects.filter(about, channel=OutboundEmail.Channel.SMS).update(
+        delivery_report=receipt.state, delivery_reported_at=timezone.now()
+    )

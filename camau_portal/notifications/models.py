@@ -48,8 +48,15 @@ class OutboundEmail(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
-    # What the provider calls the message (the SMSC's message ids), to match its receipts.
-    provider_message_id = models.CharField(_("provider message id"), max_length=200, blank=True)
+    # What the provider calls the message (the SMSC's message ids, comma-separated for a text
+    # sent in parts), to match its delivery receipts.
+    provider_message_id = models.CharField(
+        _("provider message id"), max_length=200, blank=True, db_index=True
+    )
+    # The last delivery receipt's state as the SMSC words it (DELIVRD, UNDELIV, EXPIRED...):
+    # "sent" means the SMSC took the message, this says whether the phone got it.
+    delivery_report = models.CharField(_("delivery report"), max_length=16, blank=True)
+    delivery_reported_at = models.DateTimeField(_("delivery reported"), null=True, blank=True)
 
     class Meta:
         db_table = "reports_outboundemail"

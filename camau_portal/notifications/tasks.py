@@ -19,10 +19,11 @@ from django.dispatch import receiver
 from camau_portal.notifications.delivery import (
     RETRY,
     deliver_outbound_email,
+    record_delivery_receipt,
     requeue_pending_emails,
 )
 from camau_portal.notifications.outbox import emails_ready
-from camau_portal.notifications.sms_backends import reset_sms_backend
+from camau_portal.notifications.sms_backends import reset_sms_backend, sms_backend
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,12 @@ def requeue_pending_emails_task() -> int:
         lease=timedelta(seconds=settings.OUTBOX_REQUEUE_LEASE_SECONDS),
     )
     return publish_outbound_emails(ids)
+
+
+@shared_task(name="notifications.read_sms_receipts", **DATABASE_RETRY)
+def read_sms_receipts() -> int:
+    """Takes the delivery receipts the SMSC kept since the last run (beat, when SMPP is set)."""
+    return sms_backend().read_receipts(record_delivery_receipt)
 
 
 def publish_outbound_emails(ids: list[int]) -> int:

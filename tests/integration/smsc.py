@@ -1,7 +1,9 @@
 """A small SMSC on loopback speaking SMPP 3.4, written from the specification (not with the
 client library under test): it answers bind_transmitter, submit_sm, enquire_link and unbind,
 records every accepted submit_sm, and can refuse binds, refuse submits with a status, or drop
-the connection on a submit without answering.
+the connection on a submit without answering. For a submit that asks for a delivery receipt it
+keeps one (deliver_sm with the SMPP 3.4 appendix B text and optional parameters) and hands it
+to the account's next receiver bind.
 
 It runs an asyncio server in a thread of the test process, like aiosmtpd's Controller.
 """
@@ -10,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 import struct
 import threading
+import time
 from dataclasses import dataclass, field
 
 from tests.integration.harness import free_port
@@ -20,6 +24,7 @@ BIND_TRANSMITTER = 0x00000002
 BIND_RECEIVER = 0x00000001
 BIND_TRANSCEIVER = 0x00000009
 SUBMIT_SM = 0x00000004
+DELIVER_SM = 0x00000005
 UNBIND = 0x00000006
 ENQUIRE_LINK = 0x00000015
 GENERIC_NACK = 0x80000000
@@ -76,6 +81,7 @@ class SubmittedMessage:
     data_coding: int
     short_message: bytes
     message_id: str
+    registered_delivery: int = 0
 
     @property
     def text(self) -> str:
@@ -96,11 +102,20 @@ class SmscBehaviour:
     drop_on_submits: int = 0  # close the connection on this many submit_sm, unanswered
     throttle_submits: int = 0  # answer this many submit_sm with ESME_RTHROTTLED
     password: str | None = None  # when set, other passwords get ESME_RINVPASWD
+    receipt_state: str = "DELIVRD"  # what the receipts of accepted messages say
 
 
 def _c_string(body: bytes, offset: int) -> tuple[str, int]:
     end = body.index(b"\0", offset)
     return body[offset:end].decode("latin-1"), end + 1
+
+
+def _tlv(tag: int, value: bytes) -> bytes:
+    return struct.pack(">HH", tag, len(value)) + value
+
+
+def _receipted_id(receipt_pdu: bytes) -> str:
+    return re.search(rb"id:(\S+)", receipt_pdu)[1].decode()
 
 
 def _pdu(command_id: int, status: int, sequence: int, body: bytes = b"") -> bytes:
@@ -112,9 +127,11 @@ class Smsc:
     behaviour: SmscBehaviour = field(default_factory=SmscBehaviour)
     submitted: list[SubmittedMessage] = field(default_factory=list)
     binds: list[str] = field(default_factory=list)  # system_id of each bind accepted
+    transmitter_binds: int = 0
     refused_binds: int = 0
     dropped: int = 0
     enquire_links: int = 0
+    receipts_acknowledged: list[str] = field(default_factory=list)  # receipted message ids
 
     def __post_init__(self):
         self.port = free_port()
@@ -124,6 +141,9 @@ class Smsc:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server = None
         self._connections: set[asyncio.StreamWriter] = set()
+        self._pending_receipts: dict[str, list[tuple[int, bytes]]] = {}  # system_id: PDUs
+        self._sent_receipts: dict[int, str] = {}  # sequence: message id
+        self._sequences = itertools.count(1)
 
     # Lifetime.
 
@@ -155,6 +175,10 @@ class Smsc:
 
         self._loop.call_soon_threadsafe(close_all)
 
+    def receipts_waiting(self, system_id: str) -> int:
+        with self._lock:
+            return len(self._pending_receipts.get(system_id, []))
+
     def to(self, number: str) -> list[SubmittedMessage]:
         with self._lock:
             return [m for m in self.submitted if m.destination_addr == number.lstrip("+")]
@@ -174,8 +198,9 @@ class Smsc:
                     self.dropped += 1
                     break
                 response, system_id, close = answer
-                writer.write(response)
-                await writer.drain()
+                if response:
+                    writer.write(response)
+                    await writer.drain()
                 if close:
                     break
         except (asyncio.IncompleteReadError, ConnectionError):
@@ -198,8 +223,20 @@ class Smsc:
                 status = ESME_RINVPASWD if wrong_password else ESME_RBINDFAIL
                 return _pdu(command_id | RESPONSE, status, sequence), None, True
             self.binds.append(bound_id)
+            self.transmitter_binds += command_id == BIND_TRANSMITTER
             reply = _pdu(command_id | RESPONSE, ESME_ROK, sequence, b"loopback-smsc\0")
+            if command_id in (BIND_RECEIVER, BIND_TRANSCEIVER):
+                with self._lock:
+                    waiting = self._pending_receipts.pop(bound_id, [])
+                for receipt_sequence, receipt in waiting:
+                    reply += receipt
+                    self._sent_receipts[receipt_sequence] = receipt
             return reply, bound_id, False
+        if command_id == DELIVER_SM | RESPONSE:
+            receipt = self._sent_receipts.pop(sequence, None)
+            if receipt is not None:
+                self.receipts_acknowledged.append(_receipted_id(receipt))
+            return b"", system_id, False
         if command_id == ENQUIRE_LINK:
             self.enquire_links += 1
             return _pdu(ENQUIRE_LINK | RESPONSE, ESME_ROK, sequence), system_id, False
@@ -217,6 +254,11 @@ class Smsc:
             message = self._parse_submit(body, system_id)
             with self._lock:
                 self.submitted.append(message)
+                if message.registered_delivery & 1:
+                    receipt_sequence = next(self._sequences)
+                    self._pending_receipts.setdefault(system_id, []).append(
+                        (receipt_sequence, self._receipt(message, receipt_sequence))
+                    )
             reply = _pdu(
                 SUBMIT_SM | RESPONSE, ESME_ROK, sequence, message.message_id.encode() + b"\0"
             )
@@ -233,6 +275,7 @@ class Smsc:
         offset += 3  # esm_class, protocol_id, priority_flag
         _schedule, offset = _c_string(body, offset)
         _validity, offset = _c_string(body, offset)
+        registered_delivery = body[offset]
         offset += 3  # registered_delivery, replace_if_present_flag, data_coding follows
         data_coding = body[offset - 1]
         offset += 1  # sm_default_msg_id
@@ -248,4 +291,30 @@ class Smsc:
             data_coding=data_coding,
             short_message=short_message,
             message_id=f"SMSC{next(self._ids):06d}",
+            registered_delivery=registered_delivery,
         )
+
+    def _receipt(self, message: SubmittedMessage, sequence: int) -> bytes:
+        state = self.behaviour.receipt_state
+        stamp = time.strftime("%y%m%d%H%M")
+        text = (
+            f"id:{message.message_id} sub:001 dlvrd:{'001' if state == 'DELIVRD' else '000'} "
+            f"submit date:{stamp} done date:{stamp} stat:{state} err:000 text:"
+        ).encode()
+        states = {"DELIVRD": 2, "EXPIRED": 3, "DELETED": 4, "UNDELIV": 5, "REJECTD": 8}
+        body = (
+            b"\0"  # service_type
+            + bytes([1, 1])
+            + message.destination_addr.encode()
+            + b"\0"
+            + bytes([5, 0])
+            + message.source_addr.encode()
+            + b"\0"
+            + bytes([0x04, 0, 0])  # esm_class: SMSC delivery receipt
+            + b"\0\0"  # schedule_delivery_time, validity_period
+            + bytes([0, 0, 0, 0, len(text)])
+            + text
+            + _tlv(0x001E, message.message_id.encode() + b"\0")  # receipted_message_id
+            + _tlv(0x0427, bytes([states.get(state, 7)]))  # message_state
+        )
+        return _pdu(DELIVER_SM, ESME_ROK, sequence, body)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from camau_portal.notifications.sms_backends import SmsMessage, SmsRefused
+from camau_portal.notifications.sms_backends import DeliveryReceipt, SmsMessage, SmsRefused
 from camau_portal.notifications.sms_backends.smpp import SmppError, SmppSmsBackend
 from camau_portal.notifications.sms_text import sms_text
 from tests.integration.harness import free_port
@@ -22,6 +22,7 @@ def backend_for(smsc: Smsc | None, **overrides) -> SmppSmsBackend:
         "SMS_SMPP_SYSTEM_TYPE": "",
         "SMS_SOURCE_ADDRESS": "UBND CAMAU",
         "SMS_TIMEOUT": 5,
+        "SMS_DELIVERY_RECEIPTS": True,
         **overrides,
     }
     with override_settings(**settings):
@@ -133,3 +134,28 @@ def test_an_unreachable_smsc_raises():
     backend = backend_for(None, SMS_SMPP_PORT=free_port())  # nobody listens there
     with pytest.raises(SmppError, match="bind_transmitter"):
         backend.send(message("x"))
+
+
+def test_receipts_the_smsc_kept_are_read_by_a_short_receiver_session():
+    with Smsc() as smsc:
+        backend = backend_for(smsc)
+        first = backend.send(message("Mot"))
+        smsc.behaviour.receipt_state = "UNDELIV"
+        second = backend.send(message("Hai", to="+84987654321"))
+        backend.close()
+        assert smsc.submitted[0].registered_delivery == 1
+        received = []
+        assert backend.read_receipts(received.append) == 2
+        assert backend.read_receipts(received.append) == 0  # acknowledged: not sent again
+    assert received == [DeliveryReceipt(first, "DELIVRD"), DeliveryReceipt(second, "UNDELIV")]
+    assert smsc.receipts_acknowledged == [first, second]
+    assert smsc.binds == ["camau", "camau", "camau"]  # the transmitter, then two receivers
+
+
+def test_without_receipts_none_is_asked_for():
+    with Smsc() as smsc:
+        backend = backend_for(smsc, SMS_DELIVERY_RECEIPTS=False)
+        backend.send(message("x"))
+        backend.close()
+    assert smsc.submitted[0].registered_delivery == 0
+    assert smsc.receipts_waiting("camau") == 0

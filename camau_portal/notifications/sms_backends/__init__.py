@@ -7,6 +7,7 @@ a backend may keep its connection open between messages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -24,6 +25,14 @@ class SmsMessage:
     reference: str
 
 
+@dataclass(frozen=True)
+class DeliveryReceipt:
+    """The provider's word on one message it took: did it reach the phone?"""
+
+    message_id: str
+    state: str  # as SMPP words it: DELIVRD, UNDELIV, EXPIRED, REJECTD, DELETED, UNKNOWN...
+
+
 class SmsRefused(Exception):
     """The provider refused this message for good (a number it cannot reach): no retry."""
 
@@ -33,6 +42,11 @@ class SmsBackend:
         """Hands ``message`` over; returns the provider's id for it. Raises on failure: an
         ``SmsRefused`` is final, anything else is retried later."""
         raise NotImplementedError
+
+    def read_receipts(self, handle: Callable[[DeliveryReceipt], None]) -> int:
+        """Collects the delivery receipts waiting at the provider, calling ``handle`` on each
+        before acknowledging it; returns how many. Backends without receipts have none."""
+        return 0
 
 
 @cache
