@@ -278,6 +278,15 @@ DEADLINE_SCAN_INTERVAL_SECONDS = env.int("DEADLINE_SCAN_INTERVAL_SECONDS", defau
 OUTBOX_REQUEUE_INTERVAL_SECONDS = env.int("OUTBOX_REQUEUE_INTERVAL_SECONDS", default=60)
 OUTBOX_REQUEUE_GRACE_SECONDS = env.int("OUTBOX_REQUEUE_GRACE_SECONDS", default=120)
 OUTBOX_REQUEUE_LEASE_SECONDS = env.int("OUTBOX_REQUEUE_LEASE_SECONDS", default=600)
+# The waits before each retry of a message its provider refused (SMTP, SMSC); after the last
+# the row is marked failed. Default: 1, 5 and 15 minutes, 1, 3, 6 and 12 hours.
+OUTBOX_RETRY_DELAYS_SECONDS = [
+    int(seconds)
+    for seconds in env.list(
+        "OUTBOX_RETRY_DELAYS_SECONDS",
+        default=["60", "300", "900", "3600", "10800", "21600", "43200"],
+    )
+]
 CELERY_BEAT_SCHEDULE: dict = {
     "deadline-scan": {
         "task": "reports.deadlines.scan",
@@ -332,6 +341,35 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# SMS to reporters who gave a phone and no email. With SMS_SMPP_HOST set, through the carrier's
+# SMSC over SMPP 3.4; otherwise each SMS is written to a file under var/sms (see /dev/sms/).
+SMS_SMPP_HOST = env.str("SMS_SMPP_HOST", default="")
+SMS_SMPP_PORT = env.int("SMS_SMPP_PORT", default=2775)
+SMS_SMPP_SYSTEM_ID = env.str("SMS_SMPP_SYSTEM_ID", default="")
+SMS_SMPP_PASSWORD = env.str("SMS_SMPP_PASSWORD", default="")
+SMS_SMPP_SYSTEM_TYPE = env.str("SMS_SMPP_SYSTEM_TYPE", default="")
+# The registered brand name (at most 11 letters) or number the texts come from.
+SMS_SOURCE_ADDRESS = env.str("SMS_SOURCE_ADDRESS", default="CAMAU")
+# An SMSC that stops answering must not hold a worker past its time limit.
+SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=30)
+# Ask the SMSC for delivery receipts, and collect them every SMS_RECEIPTS_INTERVAL_SECONDS.
+SMS_DELIVERY_RECEIPTS = env.bool("SMS_DELIVERY_RECEIPTS", default=True)
+SMS_RECEIPTS_INTERVAL_SECONDS = env.int("SMS_RECEIPTS_INTERVAL_SECONDS", default=60)
+SMS_FILE_PATH = str(VAR_DIR / "sms")
+SMS_BACKEND = env.str(
+    "SMS_BACKEND",
+    default=(
+        "camau_portal.notifications.sms_backends.smpp.SmppSmsBackend"
+        if SMS_SMPP_HOST
+        else "camau_portal.notifications.sms_backends.filebased.FileSmsBackend"
+    ),
+)
+if SMS_SMPP_HOST and SMS_DELIVERY_RECEIPTS:
+    CELERY_BEAT_SCHEDULE["sms-delivery-receipts"] = {
+        "task": "notifications.read_sms_receipts",
+        "schedule": float(SMS_RECEIPTS_INTERVAL_SECONDS),
+        "options": {"expires": float(SMS_RECEIPTS_INTERVAL_SECONDS)},
+    }
 # Published in the Open311 discovery document: where developers ask for an API key.
 OPEN311_CONTACT = env.str("OPEN311_CONTACT", default="ioc@camau.gov.vn")
 

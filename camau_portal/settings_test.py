@@ -14,6 +14,7 @@ SECRET_KEY = "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-01234567
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="camau-test-media-"))
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "camau_portal.notifications.sms_backends.locmem.LocmemSmsBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 # One in-process store for both caches (same LOCATION), so clearing the default cache between
 # tests (tests/conftest.py) also forgets the rate limits.

@@ -13,5 +13,7 @@ class ReportsConfig(AppConfig):
         from reports.deadlines import tasks as deadline_tasks  # noqa: F401  (their receivers)
         from reports.intake import tasks as intake_tasks  # noqa: F401  (their receivers)
         from reports.notifications.mail import report_email_context
+        from reports.notifications.sms import report_sms_context
 
         register_context_processor(report_email_context)
+        register_context_processor(report_sms_context)

@@ -4,6 +4,7 @@ from reports.intake import offline_views as offline
 from reports.intake import views as citizen
 from reports.public import report_views
 from reports.public import reporter_views as reporter
+from reports.public import short_link_views as short
 from reports.public import unsubscribe_views as email
 from reports.tracking import CODE_PATTERN
 
@@ -38,4 +39,7 @@ urlpatterns = [
     path("reports/<code:code>/p/<str:token>/rate/", reporter.rate, name="rate"),
     path("track/", report_views.track, name="track"),
     path("unsubscribe/<str:token>/", email.unsubscribe, name="unsubscribe"),
+    # In text messages, where every character counts: no trailing slash.
+    path("r/<str:key>", short.short_link, name="short_link"),
+    path("s/<str:key>", short.sms_stop, name="sms_stop"),
 ]

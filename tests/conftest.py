@@ -110,3 +110,15 @@ def _fresh_cache():
     yield
     cache.clear()
     _cached_geography.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox():
+    """The SMS "sent" in this test (the locmem backend of the test settings), like mail.outbox."""
+    from camau_portal.notifications.sms_backends import locmem, reset_sms_backend
+
+    locmem.outbox.clear()
+    reset_sms_backend()
+    yield locmem.outbox
+    locmem.outbox.clear()
+    reset_sms_backend()

@@ -6,4 +6,6 @@ urlpatterns = [
     # The developer's view of var/mail; answers 404 unless DEBUG.
     path("dev/mail/", views.dev_mail, name="dev_mail"),
     path("dev/mail/<str:name>/", views.dev_mail, name="dev_mail_file"),
+    # The developer's view of var/sms (the file SMS backend); 404 unless DEBUG.
+    path("dev/sms/", views.dev_sms, name="dev_sms"),
 ]

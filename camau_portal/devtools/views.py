@@ -1,6 +1,8 @@
-"""The developer's view of the emails the embedded default writes to var/mail."""
+"""The developer's view of the emails and SMS the embedded default writes to var/mail and
+var/sms."""
 
 import email
+import json
 from email import policy
 from pathlib import Path
 
@@ -71,3 +73,27 @@ def dev_mail(request, name: str | None = None):
         "reports/dev_mail.html",
         {"files": listing, "selected": selected.name if selected else None, "messages": messages},
     )
+
+
+def _sms_dir() -> Path:
+    if not settings.DEBUG:
+        raise Http404
+    return Path(settings.SMS_FILE_PATH)
+
+
+def _read_sms(path: Path) -> dict | None:
+    try:
+        return {"name": path.name, **json.loads(path.read_text(encoding="utf-8"))}
+    except (OSError, ValueError):
+        return None  # removed meanwhile, or not one of ours
+
+
+@never_cache
+@require_GET
+def dev_sms(request):
+    """DEBUG only: the SMS the embedded default wrote to var/sms (the file backend), newest
+    first."""
+    folder = _sms_dir()
+    files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    messages = [sms for path in files[:200] if (sms := _read_sms(path)) is not None]
+    return render(request, "reports/dev_sms.html", {"messages": messages, "folder": folder})

@@ -8,8 +8,16 @@ from camau_portal.notifications.models import OutboundEmail
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "template", "recipient", "status", "attempts", "sent_at"]
-    list_filter = ["status", "template"]
+    list_display = [
+        "created_at",
+        "channel",
+        "template",
+        "recipient",
+        "status",
+        "attempts",
+        "sent_at",
+    ]
+    list_filter = ["channel", "status", "template"]
     search_fields = ["=recipient"]
     ordering = ["-created_at"]
     show_full_result_count = False

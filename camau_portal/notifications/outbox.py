@@ -1,9 +1,12 @@
-"""Writing emails to the outbox, in the caller's transaction, and handing them over after commit.
+"""Writing messages to the outbox, in the caller's transaction, and handing them over after
+commit.
 
-One row per cause and recipient (``OutboundEmail.dedupe_key``), so running a producer twice
-sends nothing twice. Once the transaction commits, ``emails_ready`` announces the rows; the send
-task (``camau_portal.notifications.tasks``) listens and queues them. If the broker is down then,
-the rows wait and the periodic outbox scan sends them later.
+One row per cause, channel and recipient (``OutboundEmail.dedupe_key``), so running a producer
+twice sends nothing twice. A recipient with an email address gets an email; one with only a
+phone number gets an SMS (the same template name, rendered from ``sms/``). Once the
+transaction commits, ``emails_ready`` announces the rows; the send task
+(``camau_portal.notifications.tasks``) listens and queues them. If the broker is down then, the
+rows wait and the periodic outbox scan sends them later.
 """
 
 from __future__ import annotations
@@ -27,6 +30,23 @@ class Recipient:
     language: str
     # Added to this recipient's row context, for the sender's own templates and checks.
     context: Mapping[str, object] = field(default_factory=dict)
+    # E.164; used when ``email`` is empty: the message goes by SMS.
+    phone: str = ""
+
+    @property
+    def channel_and_address(self) -> tuple[str, str] | None:
+        if self.email.strip():
+            return OutboundEmail.Channel.EMAIL, self.email.strip()
+        if self.phone.strip():
+            return OutboundEmail.Channel.SMS, self.phone.strip()
+        return None
+
+
+def dedupe_key(prefix: str, channel: str, address: str) -> str:
+    # Email keys keep the form they had before SMS, so rows written then still deduplicate.
+    if channel == OutboundEmail.Channel.EMAIL:
+        return f"{prefix}:{address.lower()}"
+    return f"{prefix}:{channel}:{address}"
 
 
 def queue_emails(
@@ -45,13 +65,17 @@ def queue_emails(
     now = timezone.now()
     rows = {}
     for recipient in recipients:
-        key = f"{dedupe_prefix}:{recipient.email.strip().lower()}"
+        if (target := recipient.channel_and_address) is None:
+            continue
+        channel, address = target
+        key = dedupe_key(dedupe_prefix, channel, address)
         rows.setdefault(
             key,
             OutboundEmail(
                 dedupe_key=key,
+                channel=channel,
                 template=template,
-                recipient=recipient.email.strip(),
+                recipient=address,
                 language=recipient.language,
                 report_id=report_id,
                 event_id=event_id,

@@ -1,9 +1,12 @@
-"""Renders one outbox row as an email, in the recipient's language, as HTML and plain text.
+"""Renders one outbox row in the recipient's language: an email as HTML and plain text, an SMS
+as one short text.
 
-Templates are ``emails/<template>_subject.txt``, ``emails/<template>.txt`` and
-``emails/<template>.html``. Their context is the row's own JSON context plus what the context
-processors registered by the apps above add (the report and its links, for instance); a
-processor raises ``Withdrawn`` when the email must no longer go out at all.
+Email templates are ``emails/<template>_subject.txt``, ``emails/<template>.txt`` and
+``emails/<template>.html``; an SMS is ``sms/<template>.txt``, its spaces folded, and sent
+without diacritics when that keeps it to one segment (``sms_text``). Their context is the
+row's own JSON context plus what the context processors registered by the apps above add (the
+report and its links, for instance); a processor raises ``Withdrawn`` when the message must no
+longer go out at all.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 
 from camau_portal.notifications.models import OutboundEmail
+from camau_portal.notifications.sms_text import SmsText, sms_text
 
 ContextProcessor = Callable[[OutboundEmail], dict]
 
@@ -84,6 +88,14 @@ def render_message(row: OutboundEmail) -> EmailMultiAlternatives:
         message.extra_headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
         message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message
+
+
+def render_sms(row: OutboundEmail) -> SmsText:
+    """The SMS for ``row``. Raises ``Withdrawn`` when a context processor refuses it."""
+    with translation.override(row.language), timezone.override(settings.TIME_ZONE):
+        context = build_context(row)
+        text = render_to_string(f"sms/{row.template}.txt", context)
+    return sms_text(text)
 
 
 def _message_id(row: OutboundEmail) -> str:

@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from celery.signals import worker_process_shutdown
 from django.conf import settings
 from django.db import DatabaseError
 from django.dispatch import receiver
@@ -18,9 +19,11 @@ from django.dispatch import receiver
 from camau_portal.notifications.delivery import (
     RETRY,
     deliver_outbound_email,
+    record_delivery_receipt,
     requeue_pending_emails,
 )
 from camau_portal.notifications.outbox import emails_ready
+from camau_portal.notifications.sms_backends import reset_sms_backend, sms_backend
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +62,12 @@ def requeue_pending_emails_task() -> int:
     return publish_outbound_emails(ids)
 
 
+@shared_task(name="notifications.read_sms_receipts", **DATABASE_RETRY)
+def read_sms_receipts() -> int:
+    """Takes the delivery receipts the SMSC kept since the last run (beat, when SMPP is set)."""
+    return sms_backend().read_receipts(record_delivery_receipt)
+
+
 def publish_outbound_emails(ids: list[int]) -> int:
     """Queues one send task per row; returns how many reached the broker. A broker outage is
     logged, not raised: the outbox scan re-queues the rest."""
@@ -80,3 +89,9 @@ def publish_outbound_emails(ids: list[int]) -> int:
 @receiver(emails_ready, dispatch_uid="notifications.publish_outbound_emails")
 def _publish_ready_emails(sender, ids, **kwargs) -> int:
     return publish_outbound_emails(ids)
+
+
+@worker_process_shutdown.connect(dispatch_uid="notifications.close_sms_session")
+def _close_sms_session(**kwargs) -> None:
+    """A worker process that stops unbinds its SMPP session politely (SMSCs count sessions)."""
+    reset_sms_backend()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.selectors import user_for_guest_email
+from camau_portal.notifications.phone import normalise_phone
 from reports.deadlines.clocks import start_intake_clock
 from reports.events import event_record
 from reports.intake.photos import photos_claim
@@ -124,12 +125,15 @@ def report_submit(
             raise
         return filed
 
-    # The reporter follows first: the acknowledgement goes to the report's followers.
-    if report.reporter_email:
+    # The reporter follows first: the acknowledgement goes to the report's followers. Without
+    # an email, a mobile number they gave gets the acknowledgement and changes by SMS.
+    sms_phone = "" if report.reporter_email else normalise_phone(report.reporter_phone) or ""
+    if report.reporter_email or sms_phone:
         Follower.objects.create(
             report=report,
             user=reporter,
             email=report.reporter_email,
+            phone=sms_phone,
             language=language,
             is_reporter=True,
         )

@@ -102,6 +102,7 @@ class ReportForm(forms.Form):
         max_length=20,
         regex=r"^\+?[0-9 .\-]{8,20}$",
         error_messages={"invalid": _("Enter a phone number of 8 to 15 digits.")},
+        help_text=_("Without an email, we send the tracking code and each change by SMS here."),
     )
     contact_allowed = forms.BooleanField(
         label=_("The handling agency may contact me about this report"), required=False

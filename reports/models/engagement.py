@@ -27,7 +27,10 @@ class Follower(models.Model):
         blank=True,
         related_name="followed_reports",
     )
-    email = models.EmailField(_("email"))
+    # A reporter who gave a phone number and no email follows by SMS: ``phone`` (E.164) is set
+    # and ``email`` empty. Only the reporter follows by phone ("me too" needs an email).
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
     language = models.CharField(
         _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )

@@ -10,9 +10,13 @@ Who hears about what:
 * followers ("me too"): every public event except those two;
 * staff: reminders, escalations and alerts of ``reports.deadlines.reminders``, and the daily digest.
 
-Nobody who unsubscribed from a report, or has not confirmed following it, gets its emails.
-Emails to anyone but the reporter never carry the reporter's name, email, phone or private
-link.
+A reporter who gave a phone number and no email follows by phone and gets an SMS, for the
+changes of status alone (``SMS_EVENT_KINDS``): each text costs money and a phone is not an
+inbox. Its template is ``sms/event_<kind>.txt``.
+
+Nobody who unsubscribed from a report, or has not confirmed following it, gets its emails or
+texts. Messages to anyone but the reporter never carry the reporter's name, email, phone or
+private link.
 """
 
 from __future__ import annotations
@@ -43,6 +47,19 @@ EMAILED_EVENT_KINDS = frozenset(
 REPORTER_ONLY_KINDS = frozenset({Kind.SUBMITTED, Kind.INFO_REQUESTED})
 # Emailed only when the action made them public (an extension may be internal).
 WHEN_PUBLIC_KINDS = frozenset({Kind.DEADLINE_EXTENDED})
+# Texted to a reporter who follows by phone: the acknowledgement, a question only they can
+# answer, and each change of status.
+SMS_EVENT_KINDS = frozenset(
+    {
+        Kind.SUBMITTED,
+        Kind.ACCEPTED,
+        Kind.REJECTED,
+        Kind.MARKED_DUPLICATE,
+        Kind.INFO_REQUESTED,
+        Kind.RESOLVED,
+        Kind.CLOSED,
+    }
+)
 
 
 def event_template(kind: str) -> str:
@@ -61,9 +78,11 @@ def queue_event_emails(event: ReportEvent) -> list[OutboundEmail]:
     )
     if event.kind in REPORTER_ONLY_KINDS:
         followers = followers.filter(is_reporter=True)
+    if event.kind not in SMS_EVENT_KINDS:
+        followers = followers.exclude(email="")
     recipients = [
-        Recipient(email=email, language=language, context={"follower_id": pk})
-        for pk, email, language in followers.values_list("pk", "email", "language")
+        Recipient(email=email, phone=phone, language=language, context={"follower_id": pk})
+        for pk, email, phone, language in followers.values_list("pk", "email", "phone", "language")
     ]
     return queue_emails(
         template=event_template(event.kind),

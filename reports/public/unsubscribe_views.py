@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from camau_portal.notifications.phone import masked_phone
 from reports.models import Follower
 from reports.subscriptions import (
     follower_confirm,
@@ -47,9 +48,7 @@ def unsubscribe(request, token: str):
         follower = get_object_or_404(
             Follower.objects.select_related("report"), unsubscribe_token=token
         )
-        return render(
-            request, "reports/unsubscribe.html", {"follower": follower, "report": follower.report}
-        )
+        return render(request, "reports/unsubscribe.html", _page_context(follower))
     subscribed = request.POST.get("action") == "resubscribe"
     follower = follower_set_subscription(
         token=token, subscribed=subscribed, acting_user=request.user
@@ -58,8 +57,13 @@ def unsubscribe(request, token: str):
         raise Http404
     if request.POST.get("List-Unsubscribe") == "One-Click":
         return HttpResponse(status=200)
-    return render(
-        request,
-        "reports/unsubscribe.html",
-        {"follower": follower, "report": follower.report, "done": True},
-    )
+    return render(request, "reports/unsubscribe.html", {**_page_context(follower), "done": True})
+
+
+def _page_context(follower: Follower) -> dict:
+    # Whoever holds the link sees which phone it stops, never the whole number.
+    return {
+        "follower": follower,
+        "report": follower.report,
+        "masked_phone": masked_phone(follower.phone) if follower.phone else "",
+    }

@@ -38,8 +38,19 @@ def test_reporter_follows_and_gets_an_acknowledgement(catalogue):
     assert email.recipient == "binh.tran@example.vn"
 
 
-def test_phone_only_reporter_has_no_follower_and_no_email(catalogue):
-    report = submit_report(reporter_email="", reporter_phone="0912345678")
+def test_mobile_only_reporter_follows_by_sms(catalogue):
+    report = submit_report(reporter_email="", reporter_phone="0912 345 678")
+    follower = Follower.objects.get(report=report)
+    assert (follower.is_reporter, follower.email, follower.phone) == (True, "", "+84912345678")
+    row = OutboundEmail.objects.get(report_id=report.pk)
+    assert (row.channel, row.recipient, row.template) == ("sms", "+84912345678", "event_submitted")
+    # The reporter's number stays as they typed it, for staff who call back.
+    assert report.reporter_phone == "0912 345 678"
+
+
+def test_landline_only_reporter_has_no_follower_and_no_message(catalogue):
+    # A landline cannot receive a text: nobody follows, nothing is queued.
+    report = submit_report(reporter_email="", reporter_phone="0290 3831 234")
     assert not Follower.objects.filter(report=report).exists()
     assert not OutboundEmail.objects.exists()
 
