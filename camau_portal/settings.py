@@ -231,6 +231,9 @@ CELERY_TASK_ROUTES = {
     "reports.intake.*": {"queue": "images"},
     "notifications.*": {"queue": "email"},
     "reports.deadlines.*": {"queue": "default"},
+    # Downloads of media_url photos are photo work: they wait with the thumbnails.
+    "reports.open311.*": {"queue": "images"},
+    "reports.backoffice.*": {"queue": "default"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "camau_portal.celery:PortalScheduler"
@@ -290,6 +293,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # Published in the Open311 discovery document: where developers ask for an API key.
 OPEN311_CONTACT = env.str("OPEN311_CONTACT", default="ioc@camau.gov.vn")
+# A media_url on a private or loopback address is refused (it could reach internal services);
+# only a closed test network switches this on.
+OPEN311_MEDIA_PRIVATE_HOSTS = env.bool("OPEN311_MEDIA_PRIVATE_HOSTS", default=False)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
