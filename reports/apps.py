@@ -12,7 +12,7 @@ class ReportsConfig(AppConfig):
         from reports import receivers  # noqa: F401  (connects the receivers)
         from reports.deadlines import tasks as deadline_tasks  # noqa: F401  (their receivers)
         from reports.intake import tasks as intake_tasks  # noqa: F401  (their receivers)
-        from reports.open311 import tasks as open311_tasks  # noqa: F401  (their receivers)
         from reports.notifications.mail import report_email_context
+        from reports.open311 import tasks as open311_tasks  # noqa: F401  (their receivers)
 
         register_context_processor(report_email_context)

@@ -81,9 +81,7 @@ class BackOfficeDelivery(models.Model):
         on_delete=models.CASCADE,
         related_name="deliveries",
     )
-    state = models.CharField(
-        _("state"), max_length=8, choices=State.choices, default=State.PENDING
-    )
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
@@ -124,3 +122,6 @@ class BackOfficeUpdate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["delivery", "update_id"], name="update_applied_once")
         ]
+
+    def __str__(self):
+        return f"{self.delivery_id}: {self.update_id}"

@@ -67,8 +67,8 @@ def api_report_submit(
     report = report_submit(**submitted)
     if not ApiSubmission.objects.filter(report=report).exists():  # not a retried submission
         ApiSubmission.objects.create(report=report, api_key=api_key, attributes=attributes)
+        report_id = report.pk
         for url in media_urls:
-            report_id = report.pk
             transaction.on_commit(
                 lambda url=url: remote_photo_requested.send(
                     sender=Report, report_id=report_id, url=url

@@ -118,7 +118,8 @@ def requests_page(
     if end:
         reports = reports.filter(submitted_at__lte=end)
     if updated_after or updated_before:
-        reports = reports.filter(id__in=_changed_publicly(after=updated_after, before=updated_before))
+        changed = _changed_publicly(after=updated_after, before=updated_before)
+        reports = reports.filter(id__in=changed)
     if bbox:
         reports = reports.filter(bbox.q())
     cursor = cursor_at(Report.objects.public(), order=REQUEST_ORDER, tracking_code=after)

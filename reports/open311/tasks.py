@@ -47,9 +47,7 @@ def fetch_remote_photo(report_id: int, url: str, retries: int = 0) -> str:
         staged = photo_stage(upload=upload, staged_by=f"open311-media:{report_id}")
     except MediaError as error:
         if error.may_pass and retries < PHOTO_DOWNLOAD_RETRIES:
-            fetch_remote_photo.apply_async(
-                (report_id, url, retries + 1), countdown=_delay(retries)
-            )
+            fetch_remote_photo.apply_async((report_id, url, retries + 1), countdown=_delay(retries))
             return "retrying"
         report_remote_photo_fail(report=report, url=url, reason=str(error), attempts=attempts)
         return "failed"
