@@ -272,6 +272,20 @@ CELERY_BEAT_SCHEDULE["close-resolved-reports"] = {
     "task": "reports.handling.close_resolved_reports",
     "schedule": 3600,
 }
+# Agencies' back offices (reports.backoffice): their updates are read this often; a delivery
+# whose task was lost is queued again this long after it was due.
+BACK_OFFICE_UPDATES_INTERVAL_SECONDS = env.int("BACK_OFFICE_UPDATES_INTERVAL_SECONDS", default=300)
+BACK_OFFICE_REQUEUE_GRACE_SECONDS = env.int("BACK_OFFICE_REQUEUE_GRACE_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["back-office-updates"] = {
+    "task": "reports.backoffice.fetch_updates",
+    "schedule": float(BACK_OFFICE_UPDATES_INTERVAL_SECONDS),
+    "options": {"expires": float(BACK_OFFICE_UPDATES_INTERVAL_SECONDS)},
+}
+CELERY_BEAT_SCHEDULE["back-office-requeue"] = {
+    "task": "reports.backoffice.requeue_due_deliveries",
+    "schedule": 60.0,
+    "options": {"expires": 60.0},
+}
 # Statistics rollup and public map cells: a few minutes behind the reports.
 CELERY_BEAT_SCHEDULE["refresh-statistics"] = {
     "task": "reports.stats.refresh_statistics",

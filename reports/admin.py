@@ -25,6 +25,7 @@ from reports.models import (
     Report,
     ReportEvent,
 )
+from reports.backoffice import admin as backoffice_admin  # noqa: F401 - registers its admin
 from reports.open311 import admin as open311_admin  # noqa: F401 - registers the API key admin
 from reports.staff.filters import search_reports
 
