@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from camau_portal.admin_paginator import CappedCountPaginator
 from camau_portal.notifications.admin import OutboundEmailAdmin
 from camau_portal.notifications.models import OutboundEmail
+from reports.backoffice import admin as backoffice_admin  # noqa: F401 - registers its admin
 from reports.handling.moderation import photo_hide, photo_show, report_hide, report_show
 from reports.models import (
     DeadlineReminder,
@@ -25,7 +26,6 @@ from reports.models import (
     Report,
     ReportEvent,
 )
-from reports.backoffice import admin as backoffice_admin  # noqa: F401 - registers its admin
 from reports.open311 import admin as open311_admin  # noqa: F401 - registers the API key admin
 from reports.staff.filters import search_reports
 
