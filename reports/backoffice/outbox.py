@@ -135,6 +135,7 @@ def delivery_send(*, delivery_id: int) -> str:
                 data={"attempts": delivery.attempts, "error": delivery.last_error},
             )
             return "failed"
+        now = timezone.now()  # after the answer: what the office wrote before it is its receipt
         delivery.state, delivery.external_id = State.SENT, external_id
         delivery.sent_at, delivery.next_attempt_at, delivery.last_error = now, None, ""
         delivery.save(

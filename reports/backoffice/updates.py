@@ -58,7 +58,8 @@ def update_apply(*, delivery: BackOfficeDelivery, update: client.RemoteUpdate) -
             BackOfficeUpdate.objects.create(
                 delivery=delivery, update_id=update.update_id, status=update.status
             )
-            if delivery.sent_at and update.updated_at <= delivery.sent_at:
+            # Update times come in whole seconds: before the second the office answered in.
+            if delivery.sent_at and update.updated_at < delivery.sent_at.replace(microsecond=0):
                 return "receipt"
             report = Report.objects.get(pk=delivery.report_id)
             if report.department_id != endpoint.department_id:
