@@ -9,6 +9,12 @@ from reports.permissions import staff_access
 
 
 class BackOfficeEndpointForm(forms.ModelForm):
+    base_url = forms.URLField(
+        assume_scheme="https",
+        label=BackOfficeEndpoint._meta.get_field("base_url").verbose_name,
+        help_text=BackOfficeEndpoint._meta.get_field("base_url").help_text,
+    )
+
     class Meta:
         model = BackOfficeEndpoint
         fields = (

@@ -22,7 +22,8 @@ from reports.handling import actions
 from reports.models import BackOfficeDelivery, BackOfficeEndpoint, Report, ReportEvent
 from services.models import Department
 from tests.factories import StaffFactory, membership, submit_report
-from tests.integration.harness import ROOT, WebServer, free_port
+from tests.integration.harness import ROOT, WebServer, Worker, free_port, wait_for
+from tests.integration.test_celery_delivery import publishing_to, running
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -243,3 +244,26 @@ def test_an_office_that_is_down_gets_the_report_once_it_is_back(
     assert requeue_due_deliveries.delay().get() == 1
     delivery.refresh_from_db()
     assert delivery.state == BackOfficeDelivery.State.SENT and delivery.external_id
+
+
+@pytest.mark.redis
+@pytest.mark.worker
+def test_the_delivery_goes_through_the_broker_and_a_real_worker(
+    back_office, road_agency, private_redis, tmp_path
+):
+    """Dispatch commits here; the task travels through Redis to a worker process, which
+    POSTs to the back office."""
+    _, intake, _ = road_agency
+    with publishing_to(private_redis.url):
+        worker = Worker(broker_url=private_redis.url, smtp_url="consolemail://", var_dir=tmp_path)
+        with running(worker):
+            report = dispatched(intake)
+            wait_for(
+                lambda: BackOfficeDelivery.objects.filter(
+                    report=report, state=BackOfficeDelivery.State.SENT
+                ).exists(),
+                timeout=90,
+                message="the worker never delivered the report",
+            )
+    delivery = BackOfficeDelivery.objects.get(report=report)
+    assert delivery.attempts == 1 and delivery.external_id.startswith("CM-")
