@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
 from reports.models import Photo, Report, ReportEvent
 from reports.models.querysets import public_condition
@@ -81,8 +81,8 @@ def _changed_publicly(*, after: datetime | None, before: datetime | None):
     """Reports with a public event (publication, a status change, a public message) after
     ``after`` and at or before ``before``: what a client polling by window has not seen yet,
     however long ago the report was submitted."""
-    # From the publication on: a report's submission was public only once intake accepted it.
-    events = ReportEvent.objects.filter(is_public=True, created_at__gte=F("report__published_at"))
+    # The submission is no public change: the public sees a report from its acceptance on.
+    events = ReportEvent.objects.filter(is_public=True).exclude(kind=ReportEvent.Kind.SUBMITTED)
     if after:
         events = events.filter(created_at__gt=after)
     if before:
