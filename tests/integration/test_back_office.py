@@ -19,9 +19,10 @@ from camau_portal.notifications.models import OutboundEmail
 from reports.backoffice import outbox
 from reports.backoffice.tasks import fetch_updates, requeue_due_deliveries
 from reports.handling import actions
+from reports.intake.photos import photo_stage
 from reports.models import BackOfficeDelivery, BackOfficeEndpoint, Report, ReportEvent
 from services.models import Department
-from tests.factories import StaffFactory, membership, submit_report
+from tests.factories import StaffFactory, jpeg_upload, membership, submit_report
 from tests.integration.harness import ROOT, WebServer, Worker, free_port, wait_for
 from tests.integration.test_celery_delivery import publishing_to, running
 
@@ -52,13 +53,14 @@ HANDLE_IN_BACK_OFFICE = """
 import json, sys
 from accounts.models import User
 from reports.handling import actions
+from reports.intake.photos import photo_stage
 from reports.models import Report
 from services.models import Department
 code = {code!r}
 report = Report.objects.get(tracking_code=code)
 out = {{"description": report.description, "email": report.reporter_email,
         "name": report.reporter_name, "phone": report.reporter_phone,
-        "category": report.category.code}}
+        "category": report.category.code, "photos": report.photos.count()}}
 intake = User.objects.get(email="intake@so.example")
 road = User.objects.get(email="road@so.example")
 report = actions.report_accept(report=report, acting_user=intake,
@@ -83,6 +85,8 @@ class BackOffice:
                 "DATABASE_URL": f"sqlite:///{directory / 'back-office.sqlite3'}",
                 "DJANGO_SECRET_KEY": "back-office-key-" + uuid.uuid4().hex * 2,
                 "CELERY_TASK_ALWAYS_EAGER": "true",
+                # It downloads our photos from the test's server, on loopback.
+                "OPEN311_MEDIA_PRIVATE_HOSTS": "true",
             },
         )
 
@@ -134,12 +138,13 @@ def road_agency(catalogue, back_office):
     return endpoint, intake, officer
 
 
-def dispatched(intake) -> Report:
+def dispatched(intake, photos=()) -> Report:
     report = submit_report(
         reporter_name="Trần Thị Bình",
         reporter_email="binh.tran@example.vn",
         reporter_phone="0912345678",
         contact_allowed=False,
+        photos=list(photos),
     )
     mail.outbox.clear()
     return actions.report_accept(
@@ -148,10 +153,15 @@ def dispatched(intake) -> Report:
 
 
 def test_a_dispatched_report_travels_to_the_back_office_and_its_handling_comes_back(
-    client, back_office, road_agency
+    client, back_office, road_agency, live_server, settings
 ):
+    """HTTP both ways: we POST the report and read the updates; the back office downloads the
+    report's photo from us (``media_url``)."""
+    settings.PORTAL_BASE_URL = live_server.url
+    settings.PORTAL_SERVE_MEDIA = True
     endpoint, intake, officer = road_agency
-    report = dispatched(intake)
+    photo = photo_stage(upload=jpeg_upload("pothole.jpg"), staged_by="test").photo
+    report = dispatched(intake, photos=[photo])
 
     delivery = BackOfficeDelivery.objects.get(report=report)
     assert delivery.state == BackOfficeDelivery.State.SENT, delivery.last_error
@@ -165,6 +175,7 @@ def test_a_dispatched_report_travels_to_the_back_office_and_its_handling_comes_b
     assert there["category"] == "BRIDGE_CULVERT"
     assert report.description in there["description"]
     assert (there["email"], there["name"], there["phone"]) == ("", "", "")
+    assert there["photos"] == 1  # fetched from our server
 
     outcome = fetch_updates.delay().get()
     assert outcome[endpoint.pk]["resolved"] == 1, outcome
