@@ -268,6 +268,9 @@ CELERY_TASK_ROUTES = {
     "reports.intake.*": {"queue": "images"},
     "notifications.*": {"queue": "email"},
     "reports.deadlines.*": {"queue": "default"},
+    # Downloads of media_url photos are photo work: they wait with the thumbnails.
+    "reports.open311.*": {"queue": "images"},
+    "reports.backoffice.*": {"queue": "default"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "camau_portal.celery:PortalScheduler"
@@ -322,6 +325,20 @@ CELERY_BEAT_SCHEDULE["close-resolved-reports"] = {
     "task": "reports.handling.close_resolved_reports",
     "schedule": 3600,
 }
+# Agencies' back offices (reports.backoffice): their updates are read this often; a delivery
+# whose task was lost is queued again this long after it was due.
+BACK_OFFICE_UPDATES_INTERVAL_SECONDS = env.int("BACK_OFFICE_UPDATES_INTERVAL_SECONDS", default=300)
+BACK_OFFICE_REQUEUE_GRACE_SECONDS = env.int("BACK_OFFICE_REQUEUE_GRACE_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["back-office-updates"] = {
+    "task": "reports.backoffice.fetch_updates",
+    "schedule": float(BACK_OFFICE_UPDATES_INTERVAL_SECONDS),
+    "options": {"expires": float(BACK_OFFICE_UPDATES_INTERVAL_SECONDS)},
+}
+CELERY_BEAT_SCHEDULE["back-office-requeue"] = {
+    "task": "reports.backoffice.requeue_due_deliveries",
+    "schedule": 60.0,
+    "options": {"expires": 60.0},
+}
 # Statistics rollup and public map cells: a few minutes behind the reports.
 CELERY_BEAT_SCHEDULE["refresh-statistics"] = {
     "task": "reports.stats.refresh_statistics",
@@ -372,6 +389,9 @@ if SMS_SMPP_HOST and SMS_DELIVERY_RECEIPTS:
     }
 # Published in the Open311 discovery document: where developers ask for an API key.
 OPEN311_CONTACT = env.str("OPEN311_CONTACT", default="ioc@camau.gov.vn")
+# A media_url on a private or loopback address is refused (it could reach internal services);
+# only a closed test network switches this on.
+OPEN311_MEDIA_PRIVATE_HOSTS = env.bool("OPEN311_MEDIA_PRIVATE_HOSTS", default=False)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from camau_portal.admin_paginator import CappedCountPaginator
 from camau_portal.notifications.admin import OutboundEmailAdmin
 from camau_portal.notifications.models import OutboundEmail
+from reports.backoffice import admin as backoffice_admin  # noqa: F401 - registers its admin
 from reports.handling.moderation import photo_hide, photo_show, report_hide, report_show
 from reports.models import (
     DeadlineReminder,

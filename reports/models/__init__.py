@@ -1,4 +1,5 @@
-from .api import ApiKey
+from .api import ApiKey, ApiSubmission
+from .backoffice import BackOfficeDelivery, BackOfficeEndpoint, BackOfficeUpdate
 from .engagement import Follower, Rating
 from .event import ReportEvent
 from .notification import DeadlineReminder
@@ -8,6 +9,10 @@ from .stats import DailyStat, MapCell, RollupState
 
 __all__ = [
     "ApiKey",
+    "ApiSubmission",
+    "BackOfficeDelivery",
+    "BackOfficeEndpoint",
+    "BackOfficeUpdate",
     "DailyStat",
     "DeadlineReminder",
     "Follower",

@@ -52,6 +52,14 @@ class ApiKey(models.Model):
         help_text=_("New reports this key may create per hour."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    mysociety_extensions = models.BooleanField(
+        _("mySociety Open311 extensions"),
+        default=False,
+        help_text=_(
+            "For FixMyStreet and other clients of mySociety's extensions: detailed statuses "
+            "and external_status_code in the updates, attribute values echoed back."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
@@ -71,3 +79,33 @@ class ApiKey(models.Model):
         self.prefix = raw_key[:KEY_PREFIX_LENGTH]
         self.hashed_key = hash_api_key(raw_key)
         return raw_key
+
+
+class ApiSubmission(models.Model):
+    """How a report came through the Open311 API: the key that sent it and the values the
+    sending system gave for its own bookkeeping (``attribute[fixmystreet_id]``…), which the
+    API echoes back to that system. Not the reporter's details: those live on the report."""
+
+    report = models.OneToOneField(
+        "reports.Report",
+        verbose_name=_("report"),
+        on_delete=models.CASCADE,
+        related_name="api_submission",
+    )
+    api_key = models.ForeignKey(
+        ApiKey,
+        verbose_name=_("Open311 API key"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    attributes = models.JSONField(_("attributes of the sending system"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open311 submission")
+        verbose_name_plural = _("Open311 submissions")
+
+    def __str__(self):
+        return str(self.report_id)

@@ -32,6 +32,10 @@ class ReportEvent(models.Model):
         SHOWN = "shown", _("Shown again")
         COMMUNE_CHANGED = "commune", _("Commune corrected")
         ACCOUNT_JOINED = "account_joined", _("Linked to the reporter's account")
+        PHOTO_ADDED = "photo_added", _("Photo added")
+        PHOTO_FAILED = "photo_failed", _("Photo could not be downloaded")
+        SENT_TO_BACK_OFFICE = "back_office", _("Sent to the agency's system")
+        BACK_OFFICE_FAILED = "back_office_err", _("Could not be sent to the agency's system")
 
     report = models.ForeignKey(
         "reports.Report", verbose_name=_("report"), on_delete=models.CASCADE, related_name="events"

@@ -15,15 +15,17 @@ class ApiKeyAdmin(admin.ModelAdmin):
         "prefix",
         "is_active",
         "requests_per_hour",
+        "mysociety_extensions",
         "created_at",
         "last_used_at",
     )
-    list_filter = ("is_active",)
+    list_filter = ("is_active", "mysociety_extensions")
     search_fields = ("name", "contact_email", "prefix")
     fields = (
         "name",
         "contact_email",
         "requests_per_hour",
+        "mysociety_extensions",
         "is_active",
         "prefix",
         "created_at",

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -53,6 +54,15 @@ def parse_w3c(name: str, raw: str | None) -> datetime | None:
     if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
         raise ParameterError(f"{name} must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
     return timezone.make_aware(moment) if date_only else moment
+
+
+def language(raw: str | None) -> str | None:
+    """The portal language a ``locale`` parameter names ("vi", "en_US", "en-GB"), or None
+    (not given, or a language the portal does not speak: ``Accept-Language`` decides)."""
+    if not raw:
+        return None
+    code = raw.strip().replace("_", "-").split("-")[0].lower()
+    return code if code in dict(settings.LANGUAGES) else None
 
 
 def parse_list(raw: str | None) -> list[str]:

@@ -7,13 +7,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
 from reports.models import Photo, Report, ReportEvent
 from reports.models.querysets import public_condition
 from reports.pagination import Page, SortOrder, cursor_at, keyset_page
 from reports.public.map import BBox
-from reports.workflow import status_when_posted
+from reports.workflow import DISMISSED_STATUSES, status_when_posted
 from services.models import Category
 
 # Requests newest first; updates oldest first (a feed read from where the client left off).
@@ -78,6 +78,19 @@ def _code_cursor(row, backwards: bool) -> str:
     return row.tracking_code
 
 
+def _changed_publicly(*, after: datetime | None, before: datetime | None):
+    """Reports with a public event (publication, a status change, a public message) after
+    ``after`` and at or before ``before``: what a client polling by window has not seen yet,
+    however long ago the report was submitted."""
+    # The submission is no public change: the public sees a report from its acceptance on.
+    events = ReportEvent.objects.filter(is_public=True).exclude(kind=ReportEvent.Kind.SUBMITTED)
+    if after:
+        events = events.filter(created_at__gt=after)
+    if before:
+        events = events.filter(created_at__lte=before)
+    return events.values("report_id")
+
+
 def requests_page(
     *,
     service_codes: Iterable[str] = (),
@@ -85,13 +98,16 @@ def requests_page(
     start: datetime | None = None,
     end: datetime | None = None,
     updated_after: datetime | None = None,
+    updated_before: datetime | None = None,
     bbox: BBox | None = None,
     size: int,
     after: str | None = None,
     skip: int = 0,
 ) -> Page:
     """One page of public requests, newest first, after the request ``after`` (a tracking
-    code; unknown: from the start) or ``skip`` requests from the start. The next page's cursor
+    code; unknown: from the start) or ``skip`` requests from the start. ``start`` and ``end``
+    bound the submission time; ``updated_after`` and ``updated_before`` the time of a public
+    change. The next page's cursor
     is a tracking code. Two queries with ``after``, one without."""
     reports = public_requests()
     if service_codes:
@@ -102,12 +118,9 @@ def requests_page(
         reports = reports.filter(submitted_at__gte=start)
     if end:
         reports = reports.filter(submitted_at__lte=end)
-    if updated_after:
-        reports = reports.filter(
-            id__in=ReportEvent.objects.filter(is_public=True, created_at__gt=updated_after).values(
-                "report_id"
-            )
-        )
+    if updated_after or updated_before:
+        changed = _changed_publicly(after=updated_after, before=updated_before)
+        reports = reports.filter(id__in=changed)
     if bbox:
         reports = reports.filter(bbox.q())
     cursor = cursor_at(Report.objects.public(), order=REQUEST_ORDER, tracking_code=after)
@@ -124,16 +137,27 @@ def requests_by_code(codes: list[str]) -> list[Report]:
     return [by_code[code] for code in codes if code in by_code]
 
 
+def outcome_before_publication_condition() -> Q:
+    """The event that closed a report intake never published (refused, or merged into
+    another report): the one public outcome such a report has (``reports.public.visibility``)."""
+    return Q(
+        report__published_at__isnull=True,
+        report__is_hidden=False,
+        to_status__in=sorted(DISMISSED_STATUSES),
+    )
+
+
 def _public_events(*, start, end):
-    """Public events of public reports in ``[start, end]``."""
+    """Public events of public reports in ``[start, end]``, and the outcome of each report
+    closed before it was published."""
     return (
         ReportEvent.objects.filter(
-            public_condition(through="report"),
+            public_condition(through="report") | outcome_before_publication_condition(),
             is_public=True,
             created_at__gte=start,
             created_at__lte=end,
         )
-        .select_related("report")
+        .select_related("report", "report__duplicate_of", "report__api_submission", "department")
         .only(
             "id",
             "kind",
@@ -142,6 +166,13 @@ def _public_events(*, start, end):
             "public_message",
             "report__tracking_code",
             "report__status",
+            "report__published_at",
+            "report__is_hidden",
+            "report__duplicate_of__tracking_code",
+            "report__api_submission__api_key_id",
+            "report__api_submission__attributes",
+            "department__name_vi",
+            "department__name_en",
         )
         .annotate(
             first_photo=Subquery(
@@ -178,8 +209,9 @@ def _with_status_when_posted(events: list[ReportEvent]) -> list[ReportEvent]:
 
 
 def public_updates(*, start, end, size: int, skip: int = 0) -> list[ReportEvent]:
-    """Public events of public reports in ``[start, end]``, oldest first, from the ``skip``-th
-    on, each with the status its report had then (``status_then``). Two queries."""
+    """Public events of public reports in ``[start, end]`` (and the outcome of reports closed
+    before publication), oldest first, from the ``skip``-th on, each with the status its
+    report had then (``status_then``). Two queries."""
     page = keyset_page(
         _public_events(start=start, end=end), order=UPDATE_ORDER, size=size, skip=skip
     )

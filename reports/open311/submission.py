@@ -9,19 +9,26 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 
-from reports.intake.actions import report_submit
 from reports.intake.forms import ReportForm
 from reports.intake.photos import photo_stage, photos_pixels, staged_photos_drop
 from reports.models import Report
 from reports.open311 import params
-from reports.open311.attributes import clean_attribute_answers
+from reports.open311.actions import api_report_submit
+from reports.open311.attributes import attributes_for, clean_attribute_answers
 from reports.open311.auth import authenticate, within_rate_limit
-from reports.open311.media import MediaError, fetch_media
+from reports.open311.media import MediaError, check_media_url
 from reports.search import fold_diacritics
 from services.geo import province_geography
 from services.models import Category, Commune
 
 _ATTRIBUTE_RE = re.compile(r"^attribute\[(?P<code>[^\]]+)\](\[\])?$")
+# FixMyStreet's upload mode: ``photo``, ``photo1``, ``photo2``… (ours and others': ``media``).
+_PHOTO_FIELD_RE = re.compile(r"^photo(?P<number>\d{0,2})$")
+# Values a sending system gives for its own bookkeeping (``attribute[fixmystreet_id]``) are
+# kept for it within these bounds.
+_SENDER_ATTRIBUTE_CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
+MAX_SENDER_ATTRIBUTES = 20
+MAX_SENDER_ATTRIBUTE_LENGTH = 200
 TITLE_LENGTH = 80
 
 # Form fields named as the Open311 parameters a client sent.
@@ -86,16 +93,31 @@ def _title_from(description: str, category: Category) -> str:
     return first_line if len(first_line) >= 5 else category.name
 
 
-def _photos(request, staged_by: str) -> list:
+def _uploads(request) -> list:
+    """The photo files of the request: every ``media`` file, then ``photo``, ``photo1``,
+    ``photo2``… in their numbers' order."""
+    numbered = []
+    for name in request.FILES:
+        match = _PHOTO_FIELD_RE.match(name)
+        if match:
+            numbered.append((int(match["number"] or 0), name))
     uploads = list(request.FILES.getlist("media"))
-    url = request.POST.get("media_url", "").strip()
-    if url:
+    for _number, name in sorted(numbered):
+        uploads.extend(request.FILES.getlist(name))
+    return uploads
+
+
+def _media_urls(post) -> list[str]:
+    urls = [url.strip() for url in post.getlist("media_url") if url.strip()]
+    for url in urls:
         try:
-            uploads.append(fetch_media(url))
+            check_media_url(url)
         except MediaError as error:
             raise SubmissionError(400, str(error)) from None
-    if len(uploads) > settings.PHOTOS_PER_REPORT:
-        raise SubmissionError(400, f"at most {settings.PHOTOS_PER_REPORT} media per request")
+    return list(dict.fromkeys(urls))
+
+
+def _photos(uploads: list, staged_by: str) -> list:
     photos = []
     for upload in uploads:
         try:
@@ -107,6 +129,20 @@ def _photos(request, staged_by: str) -> list:
             raise SubmissionError(400, *(f"media: {m}" for m in error.messages)) from None
         photos.append(staged.photo)
     return photos
+
+
+def sender_attributes(service_code: str, raw: dict[str, list[str]]) -> dict[str, str]:
+    """The ``attribute[...]`` values the service does not ask about: the sending system's own
+    (``fixmystreet_id``, ``report_url``…), kept to be echoed back to it."""
+    asked = {attribute.code for attribute in attributes_for(service_code)}
+    kept = {}
+    for code, values in raw.items():
+        if code in asked or not _SENDER_ATTRIBUTE_CODE_RE.match(code):
+            continue
+        value = next((v.strip() for v in values if v.strip()), "")
+        if value and len(kept) < MAX_SENDER_ATTRIBUTES:
+            kept[code] = value[:MAX_SENDER_ATTRIBUTE_LENGTH]
+    return kept
 
 
 def submit_request(request) -> Report:
@@ -151,7 +187,8 @@ def submit_request(request) -> Report:
             )
 
     try:
-        answers = clean_attribute_answers(code, _attribute_answers(post))
+        raw_answers = _attribute_answers(post)
+        answers = clean_attribute_answers(code, raw_answers)
     except ValueError as error:
         raise SubmissionError(400, str(error)) from None
     description = post.get("description", "").strip()
@@ -186,9 +223,16 @@ def submit_request(request) -> Report:
                 for message in messages
             ),
         )
-    photos = _photos(request, staged_by=f"open311:{api_key.pk}")
+    uploads = _uploads(request)
+    media_urls = _media_urls(post)
+    if len(uploads) + len(media_urls) > settings.PHOTOS_PER_REPORT:
+        raise SubmissionError(400, f"at most {settings.PHOTOS_PER_REPORT} media per request")
+    photos = _photos(uploads, staged_by=f"open311:{api_key.pk}")
     try:
-        report = report_submit(
+        report = api_report_submit(
+            api_key=api_key,
+            attributes=sender_attributes(code, raw_answers),
+            media_urls=media_urls,
             **form.submitted_fields(),
             contact_allowed=False,
             name_hidden=True,

@@ -11,11 +11,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from reports.open311 import params, selectors, serializers
+from reports.open311.auth import authenticate
 from reports.open311.formats import render, render_errors, w3c_datetime
 from reports.open311.submission import SubmissionError, submit_request
 
@@ -84,6 +86,21 @@ def service_definition(request, fmt, code):
     return render(fmt, "service_definition", serializers.service_definition(category))
 
 
+def in_requested_language(view):
+    """Answers in the language of the ``locale`` parameter (``vi``, ``en_US``…) when it names
+    one the portal speaks, otherwise in the one ``Accept-Language`` chose."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        language = params.language(request.GET.get("locale") or request.POST.get("locale"))
+        if language is None:
+            return view(request, *args, **kwargs)
+        with translation.override(language):
+            return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _records(request, reports) -> list[dict]:
     return [
         serializers.request_record(request, report)
@@ -94,6 +111,7 @@ def _records(request, reports) -> list[dict]:
 
 
 @csrf_exempt
+@in_requested_language
 def service_requests(request, fmt):
     if request.method == "POST":
         return _create_request(request, fmt)
@@ -112,7 +130,11 @@ def service_requests(request, fmt):
                 fmt, "service_requests", _records(request, selectors.requests_by_code(codes))
             )
         updated_after = params.parse_w3c("updated_after", get.get("updated_after"))
-        window = params.date_window(get, default_when_open=updated_after is None)
+        updated_before = params.parse_w3c("updated_before", get.get("updated_before"))
+        if updated_after and updated_before and updated_before < updated_after:
+            raise params.ParameterError("updated_before must not be before updated_after")
+        by_update = updated_after is not None or updated_before is not None
+        window = params.date_window(get, default_when_open=not by_update)
         paging = params.paging(get, by_request_id=True)
         box = params.bbox(get)
         statuses = params.parse_list(get.get("status"))
@@ -128,6 +150,7 @@ def service_requests(request, fmt):
         start=window.start,
         end=window.end,
         updated_after=updated_after,
+        updated_before=updated_before,
         bbox=box,
         size=paging.page_size,
         after=paging.after,
@@ -151,6 +174,7 @@ def _link(request, *, rel: str, after: str) -> str:
 
 
 @require_GET
+@in_requested_language
 def service_request(request, fmt, code):
     found = selectors.requests_by_code([code])
     if not found:
@@ -159,8 +183,16 @@ def service_request(request, fmt, code):
 
 
 @require_GET
+@in_requested_language
 def service_request_updates(request, fmt):
-    """The FixMyStreet extension: public changes to public reports in a time window."""
+    """The FixMyStreet extension: public changes to public reports in a time window, and the
+    outcome of reports closed before publication. A key that asked for mySociety's
+    extensions gets the extended statuses."""
+    api_key = None
+    if request.GET.get("api_key"):
+        api_key = authenticate(request.GET["api_key"])
+        if api_key is None:
+            return render_errors(fmt, 403, "Invalid api_key")
     try:
         window = params.date_window(request.GET)
         paging = params.paging(request.GET)
@@ -172,7 +204,7 @@ def service_request_updates(request, fmt):
     return render(
         fmt,
         "service_request_updates",
-        [serializers.update_record(request, event) for event in events],
+        [serializers.update_record(request, event, api_key=api_key) for event in events],
     )
 
 

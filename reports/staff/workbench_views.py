@@ -20,6 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from reports.backoffice.outbox import deliveries_of
 from reports.handling import actions as handling
 from reports.intake.uploads import photos_staged_for
 from reports.models import Photo
@@ -220,6 +221,7 @@ def _render(
             "photos_by_kind": photos_by_kind,
             "deadlines": deadline_rows(report, now=ctx.now, soon=ctx.soon),
             "ratings": report_ratings(report),
+            "back_office_deliveries": deliveries_of(report),
             "show_reporter": access.may_see_reporter(report),
             "action_forms": action_forms,
             "response_templates": response_templates(report)

@@ -104,3 +104,21 @@ def test_the_change_form_cannot_switch_a_key_off_around_the_action(client, issue
     assert response.status_code == 302
     api_key.refresh_from_db()
     assert api_key.is_active
+
+
+def test_the_admin_turns_mysociety_extensions_on_for_a_key(client, issued, administrator):
+    api_key, raw_key = issued
+    assert client.get("/open311/v2/servicerequestupdates.json", {"api_key": raw_key}).json() == []
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:reports_apikey_change", args=[api_key.pk]),
+        {
+            "name": "FixMyStreet",
+            "contact_email": "",
+            "requests_per_hour": 120,
+            "mysociety_extensions": "on",
+        },
+    )
+    assert response.status_code == 302
+    api_key.refresh_from_db()
+    assert api_key.mysociety_extensions
