@@ -2,8 +2,8 @@
 
 ``reports.workflow`` says which role may take which action; this module says which roles a
 user holds towards one report, which reports they may see at all, who may be assigned a
-report, and who may enter a report for a resident by which channel. Every staff view and action goes through these functions, so the dashboard and the
-server agree.
+report, and who may enter a report for a resident by which channel. Every staff view and
+action goes through these functions, so the dashboard and the server agree.
 """
 
 from __future__ import annotations
