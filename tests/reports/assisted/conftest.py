@@ -44,3 +44,26 @@ def call(desk):
         "longitude": "",
         "contact_allowed": "yes",
     }
+
+
+@pytest.fixture
+def enter(desk):
+    """Files a report the way the entry form does (``report_submit`` with ``entered_by``)."""
+    from reports.intake.actions import report_submit
+    from services.models import Category
+
+    def enter(*, by=None, source="hotline", commune=None, **fields):
+        values = {
+            "category": Category.objects.get(code="STREETLIGHT"),
+            "commune": commune or desk.commune,
+            "title": "Đèn đường trước chợ tắt",
+            "description": "Đèn đường trước chợ tắt ba đêm nay.",
+            "reporter_name": "Bà Nguyễn Thị Sáu",
+            "reporter_phone": "0912 345 678",
+            "contact_allowed": True,
+            **fields,
+        }
+        entered_by = by or desk.operator
+        return report_submit(**values, source=source, entered_by=entered_by, acting_user=entered_by)
+
+    return enter
