@@ -109,3 +109,12 @@ def test_helpers_see_the_province_statistics(client, desk):
     response = client.get(reverse("public:staff_stats"))
     assert response.status_code == 200
     assert 'data-table="channels"' in response.content.decode()
+
+
+def test_the_intake_workbench_shows_the_channel_and_who_entered_it(client, desk, enter):
+    report = enter(source="zalo")
+    client.force_login(desk.intake)
+    html = client.get(reverse("staff:report", args=[report.tracking_code])).content.decode()
+    assert '<span id="report-channel">Tin nhắn Zalo</span>' in html
+    assert "do Đỗ Tổng Đài nhập" in html
+    assert "Bà Nguyễn Thị Sáu" in html  # intake always sees the reporter
