@@ -4,6 +4,7 @@ Vietnamese accents ("o ga" finds "Ổ gà")."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -21,9 +22,20 @@ def _fold(text: str) -> str:
     return " ".join(fold_diacritics(text).split())
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", fold_diacritics(text))
+
+
+def _starts_words(typed: list[str], text: str) -> bool:
+    """Every typed word begins a word of ``text`` ("den du" fits "Đèn đường")."""
+    words = _words(text)
+    return all(any(word.startswith(part) for word in words) for part in typed)
+
+
 def matching(typed: str, candidates: Iterable[Candidate]) -> list:
-    """The items ``typed`` designates: the one whose name or code it is, else every item
-    whose names and words contain each word typed (in the candidates' order)."""
+    """The items ``typed`` designates: the one whose name or code it is; else those whose
+    names have a word beginning with each word typed; else those whose names and words do
+    (group, keywords, former names). In the candidates' order."""
     query = _fold(typed)
     if not query:
         return []
@@ -31,10 +43,10 @@ def matching(typed: str, candidates: Iterable[Candidate]) -> list:
     for candidate in candidates:
         if query in {_fold(name) for name in candidate.names if name}:
             return [candidate.item]
-    words = query.split()
-    found = []
-    for candidate in candidates:
-        haystack = _fold(" ".join([*candidate.names, candidate.words]))
-        if all(word in haystack for word in words):
-            found.append(candidate.item)
-    return found
+    parts = _words(query)
+    if not parts:
+        return []
+    by_name = [c.item for c in candidates if _starts_words(parts, " ".join(c.names))]
+    if by_name:
+        return by_name
+    return [c.item for c in candidates if _starts_words(parts, " ".join([*c.names, c.words]))]

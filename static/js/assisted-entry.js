@@ -16,11 +16,17 @@
   var latInput = document.getElementById("id_latitude");
   var lonInput = document.getElementById("id_longitude");
   document.getElementById("entry-map-block").classList.remove("d-none");
-  var map = L.map("entry-map", { keyboard: true }).setView([9.18, 105.15], 9);
+  // A pin is dropped with the pointer, so the map stays out of the Tab order: typing during a
+  // call goes from the address straight on to the coordinates, photos and the consent.
+  var map = L.map("entry-map", { keyboard: false }).setView([9.18, 105.15], 9);
   L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
     maxZoom: 19,
     attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
   }).addTo(map);
+  map.getContainer().setAttribute("tabindex", "-1");
+  Array.prototype.forEach.call(map.getContainer().querySelectorAll("a"), function (link) {
+    link.setAttribute("tabindex", "-1");
+  });
   var marker = null;
 
   function setPin(lat, lon) {

@@ -108,12 +108,12 @@ def test_a_phone_or_an_email_is_needed_to_tell_the_resident(client, desk, call):
 
 
 def test_an_ambiguous_category_lists_the_matches(client, desk, call):
-    response = _post(client, desk.operator, {**call, "category": "dien"})
+    response = _post(client, desk.operator, {**call, "category": "hu hong"})
     page = response.content.decode()
     assert response.status_code == 400
-    # "dien" is in "Đèn đường hư hỏng"? No: in "Dây điện, trụ điện nguy hiểm" and the group
-    # "Điện – chiếu sáng" of the streetlights.
-    assert "Dây điện, trụ điện nguy hiểm" in page and "Đèn đường hư hỏng" in page
+    assert "“hu hong” khớp với nhiều loại vấn đề" in page
+    for name in ("Hư hỏng mặt đường, ổ gà", "Cầu, cống hư hỏng", "Đèn đường hư hỏng"):
+        assert name in page
     assert not Report.objects.exists()
 
 
