@@ -118,3 +118,20 @@ def test_the_intake_workbench_shows_the_channel_and_who_entered_it(client, desk,
     assert '<span id="report-channel">Tin nhắn Zalo</span>' in html
     assert "do Đỗ Tổng Đài nhập" in html
     assert "Bà Nguyễn Thị Sáu" in html  # intake always sees the reporter
+
+
+def test_the_staff_export_has_the_channel_and_who_entered_it(client, desk, enter, settings):
+    import csv
+    import io
+
+    settings.LANGUAGE_CODE = "en"
+    report = enter(source="walk_in")
+    web = SubmittedReportFactory(commune=desk.commune)
+    client.force_login(desk.intake)
+    response = client.get(reverse("staff:export"), {"queue": "all"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = {row["Tracking code"]: row for row in csv.DictReader(io.StringIO(text))}
+    assert rows[report.tracking_code]["Channel"] == "Walk-in"
+    assert rows[report.tracking_code]["Entered by"] == "Đỗ Tổng Đài"
+    assert rows[web.tracking_code]["Channel"] == "Web form"
+    assert rows[web.tracking_code]["Entered by"] == ""
