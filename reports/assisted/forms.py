@@ -105,6 +105,23 @@ class AssistedReportForm(forms.Form):
     )
     client_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
+    # The order of the page, which the list of errors follows.
+    field_order = [
+        "source",
+        "reporter_name",
+        "reporter_phone",
+        "language",
+        "reporter_email",
+        "category",
+        "description",
+        "title",
+        "commune",
+        "address",
+        "latitude",
+        "longitude",
+        "contact_allowed",
+    ]
+
     def __init__(self, *args, access: StaffAccess, **kwargs):
         super().__init__(*args, **kwargs)
         self.access = access

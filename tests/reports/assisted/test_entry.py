@@ -189,3 +189,22 @@ def test_signed_out_goes_to_the_staff_sign_in(client):
     response = client.get(NEW)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("staff:login"))
+
+
+def test_the_list_of_errors_follows_the_page(client, desk):
+    response = _post(client, desk.operator, {"source": "hotline"})
+    page = response.content.decode()
+    start = page.index('id="form-errors"')
+    summary = page[start : page.index("</ul>", start)]
+    order = [
+        summary.index(f'href="#id_{name}"')
+        for name in (
+            "reporter_name",
+            "reporter_phone",
+            "category",
+            "description",
+            "commune",
+            "contact_allowed_0",
+        )
+    ]
+    assert order == sorted(order)
