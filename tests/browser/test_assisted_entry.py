@@ -118,6 +118,21 @@ def test_an_operator_takes_a_phone_report_from_the_keyboard(browser, live_server
     context.close()
 
 
+def test_a_click_on_the_map_fills_the_coordinates_and_draws_the_pin(
+    browser, live_server, catalogue
+):
+    _operator()
+    context, page = _desk_page(browser)
+    _sign_in(page, live_server.url, "tongdai@camau.gov.vn")
+    page.goto(f"{live_server.url}/staff/assisted/new/")
+    page.click("#entry-map", position={"x": 300, "y": 110})
+    assert page.input_value("#id_latitude") and page.input_value("#id_longitude")
+    pin = page.locator("#entry-map img.leaflet-marker-icon")
+    pin.wait_for()
+    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", pin.element_handle())
+    context.close()
+
+
 def test_errors_are_announced_and_the_entry_is_kept(browser, live_server, catalogue):
     _operator()
     context, page = _desk_page(browser)
