@@ -30,12 +30,14 @@ class UserEditForm(UserChangeForm):
 
 class StaffMembershipInline(admin.TabularInline):
     model = StaffMembership
-    fields = ["role", "department", "created_at"]
+    fields = ["role", "department", "commune", "created_at"]
     readonly_fields = ["created_at"]
-    autocomplete_fields = ["department"]
+    autocomplete_fields = ["department", "commune"]
     extra = 0
     verbose_name = _("staff role")
-    verbose_name_plural = _("staff roles (a leader has no agency)")
+    verbose_name_plural = _(
+        "staff roles (a leader has no agency; a community helper has a commune and no agency)"
+    )
 
 
 class HasStaffRoleFilter(admin.SimpleListFilter):
@@ -95,11 +97,17 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(StaffMembership)
 class StaffMembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "department", "created_at"]
+    list_display = ["user", "role", "department", "commune", "created_at"]
     list_filter = ["role", "department__kind"]
-    search_fields = ["user__email", "user__full_name", "department__name_vi", "department__code"]
-    autocomplete_fields = ["user", "department"]
-    list_select_related = ["user", "department"]
+    search_fields = [
+        "user__email",
+        "user__full_name",
+        "department__name_vi",
+        "department__code",
+        "commune__name",
+    ]
+    autocomplete_fields = ["user", "department", "commune"]
+    list_select_related = ["user", "department", "commune"]
 
 
 class DepartmentMembershipInline(admin.TabularInline):

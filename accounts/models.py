@@ -69,13 +69,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class StaffMembership(models.Model):
-    """A staff member's role in one agency. Leaders hold a province-wide role with no agency."""
+    """A staff member's role in one agency. Leaders hold a province-wide role with no agency;
+    a community helper belongs to a commune's digital team, not to an agency."""
 
     class Role(models.TextChoices):
         INTAKE_OFFICER = "intake_officer", _("Intake officer")
         AGENCY_OFFICER = "agency_officer", _("Agency officer")
         AGENCY_MANAGER = "agency_manager", _("Agency manager")
         LEADER = "leader", _("Provincial leader")
+        # The intake centre's telephone and Zalo desk: enters reports for residents.
+        HOTLINE_OPERATOR = "hotline_operator", _("Hotline operator")
+        # A member of a hamlet's community digital team: enters reports for the residents of
+        # one commune and follows them, never handles them.
+        COMMUNITY_HELPER = "community_helper", _("Community helper")
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
@@ -88,6 +94,15 @@ class StaffMembership(models.Model):
         blank=True,
         related_name="memberships",
     )
+    commune = models.ForeignKey(
+        "services.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="helper_memberships",
+        help_text=_("The commune a community helper works in; empty for every other role."),
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -98,11 +113,35 @@ class StaffMembership(models.Model):
             models.UniqueConstraint(
                 fields=["user", "department", "role"], name="membership_unique_role"
             ),
+            models.UniqueConstraint(
+                fields=["user", "commune", "role"],
+                condition=models.Q(commune__isnull=False),
+                name="membership_unique_commune_role",
+            ),
             models.CheckConstraint(
-                condition=models.Q(role="leader") | models.Q(department__isnull=False),
+                condition=models.Q(role__in=["leader", "community_helper"])
+                | models.Q(department__isnull=False),
                 name="membership_agency_required_except_leader",
+                violation_error_message=_(
+                    "Choose the agency: every role but leader and community helper works in one."
+                ),
+            ),
+            # A helper belongs to exactly one commune and no agency; nobody else has a commune.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        role="community_helper", commune__isnull=False, department__isnull=True
+                    )
+                    | (~models.Q(role="community_helper") & models.Q(commune__isnull=True))
+                ),
+                name="membership_helper_has_commune",
+                violation_error_message=_(
+                    "A community helper works in one commune and no agency; other roles have "
+                    "no commune."
+                ),
             ),
         ]
 
     def __str__(self):
-        return f"{self.user} · {self.get_role_display()} · {self.department or '—'}"
+        place = self.department or self.commune or "—"
+        return f"{self.user} · {self.get_role_display()} · {place}"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("staff/assisted/", include("reports.assisted.urls")),
     path("staff/", include("reports.staff.urls")),
     path("accounts/", include((account_area, accounts_urls.app_name))),
     path("open311/v2/", include("reports.open311.urls")),

@@ -104,7 +104,7 @@ class ReportAdmin(BigTableAdmin):
     search_help_text = _("A tracking code, or words of the title or description.")
     ordering = ["-submitted_at"]
     inlines = [PhotoInline, EventInline]
-    raw_id_fields = ["assigned_to", "reporter", "duplicate_of"]
+    raw_id_fields = ["assigned_to", "reporter", "duplicate_of", "entered_by"]
     fieldsets = [
         (None, {"fields": ["tracking_code", "title", "description", "status", "priority"]}),
         (
@@ -139,6 +139,7 @@ class ReportAdmin(BigTableAdmin):
                 "classes": ["collapse"],
                 "fields": [
                     "reporter",
+                    "entered_by",
                     "reporter_name",
                     "reporter_email",
                     "reporter_phone",

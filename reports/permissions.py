@@ -1,9 +1,9 @@
 """Who a user is towards the reports: their staff memberships turned into workflow roles.
 
 ``reports.workflow`` says which role may take which action; this module says which roles a
-user holds towards one report, which reports they may see at all, and who may be assigned a
-report. Every staff view and action goes through these functions, so the dashboard and the
-server agree.
+user holds towards one report, which reports they may see at all, who may be assigned a
+report, and who may enter a report for a resident by which channel. Every staff view and
+action goes through these functions, so the dashboard and the server agree.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from accounts.models import StaffMembership, User
 from reports.models import Report
 from reports.workflow import (
     ADMINISTRATOR,
+    HELPER,
+    HOTLINE,
     INTAKE,
     LEADER,
     MANAGER,
@@ -34,6 +36,12 @@ _CACHE_ATTRIBUTE = "_staff_access_cache"
 # The memberships ``staff_access`` turns into the officer or manager role towards the reports
 # of the membership's agency: the people who do an agency's work.
 HANDLING_MEMBERSHIP_ROLES = (Role.AGENCY_OFFICER, Role.AGENCY_MANAGER, Role.INTAKE_OFFICER)
+Channel = Report.Source
+# The channels a report entered for a resident may record, by who enters it: the intake centre
+# (its officers and its hotline desk) takes calls, Zalo messages, visitors and emails; a
+# community helper records that the hamlet's digital team helped.
+DESK_CHANNELS = (Channel.HOTLINE, Channel.ZALO, Channel.WALK_IN, Channel.EMAIL)
+HELPER_CHANNELS = (Channel.COMMUNITY_HELPER,)
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,9 @@ class StaffAccess:
     manager_of: frozenset[int] = field(default_factory=frozenset)
     # The intake centre's own department: its officers handle reports routed to the centre.
     intake_of: frozenset[int] = field(default_factory=frozenset)
+    is_hotline: bool = False
+    # The communes a community helper is attached to.
+    helper_of: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def agency_departments(self) -> frozenset[int]:
@@ -59,7 +70,36 @@ class StaffAccess:
 
     @property
     def is_staff_member(self) -> bool:
-        return self.sees_all or bool(self.agency_departments)
+        return self.sees_all or bool(self.agency_departments) or self.may_enter_reports
+
+    @property
+    def may_enter_reports(self) -> bool:
+        """May type a report in for a resident (the assisted entry form)."""
+        return self.is_intake or self.is_hotline or bool(self.helper_of)
+
+    @property
+    def enters_only(self) -> bool:
+        """Hotline operators and community helpers without another role: their dashboard is
+        the entry form and their entries, never the handling queues."""
+        return self.may_enter_reports and not (self.sees_all or self.agency_departments)
+
+    @property
+    def entry_channels(self) -> tuple[str, ...]:
+        """The channels this user's entries may record, in the order the form offers them."""
+        channels: tuple[str, ...] = ()
+        if self.is_intake or self.is_hotline:
+            channels += DESK_CHANNELS
+        if self.helper_of:
+            channels += HELPER_CHANNELS
+        return channels
+
+    @property
+    def entry_communes(self) -> frozenset[int] | None:
+        """The communes this user may enter reports for: None for the intake centre's desk
+        (any commune); a helper only their own."""
+        if self.is_intake or self.is_hotline:
+            return None
+        return self.helper_of
 
     @property
     def is_read_only(self) -> bool:
@@ -74,6 +114,10 @@ class StaffAccess:
             roles.add(LEADER)
         if self.is_administrator:
             roles.add(ADMINISTRATOR)
+        if self.is_hotline:
+            roles.add(HOTLINE)
+        if report.commune_id in self.helper_of:
+            roles.add(HELPER)
         department_id = report.department_id
         if department_id is not None:
             if department_id in self.manager_of:
@@ -88,9 +132,12 @@ class StaffAccess:
         )
 
     def may_see_reporter(self, report: Report) -> bool:
-        """The reporter's contact details: the intake centre always; the handling agency only
-        when the reporter allowed contact. Leaders see statistics, not people."""
+        """The reporter's contact details: the intake centre always; whoever typed the report
+        in for the resident (they heard them); the handling agency only when the reporter
+        allowed contact. Leaders and the commune's other helpers see statistics, not people."""
         if self.is_intake or self.is_administrator:
+            return True
+        if self.user_id is not None and report.entered_by_id == self.user_id:
             return True
         return report.contact_allowed and (
             report.department_id is not None and report.department_id in self.agency_departments
@@ -109,10 +156,10 @@ def staff_access(user) -> StaffAccess:
         return cached
     rows = StaffMembership.objects.filter(
         Q(department__isnull=True) | Q(department__is_active=True), user=user
-    ).values_list("department_id", "department__kind", "role")
-    officer_of, manager_of, intake_of = set(), set(), set()
-    is_intake = is_leader = False
-    for department_id, department_kind, role in rows:
+    ).values_list("department_id", "department__kind", "role", "commune_id")
+    officer_of, manager_of, intake_of, helper_of = set(), set(), set(), set()
+    is_intake = is_leader = is_hotline = False
+    for department_id, department_kind, role, commune_id in rows:
         if role == Role.LEADER:
             is_leader = True
         elif role == Role.INTAKE_OFFICER:
@@ -125,6 +172,10 @@ def staff_access(user) -> StaffAccess:
             manager_of.add(department_id)
         elif role == Role.AGENCY_OFFICER:
             officer_of.add(department_id)
+        elif role == Role.HOTLINE_OPERATOR:
+            is_hotline = True
+        elif role == Role.COMMUNITY_HELPER:
+            helper_of.add(commune_id)
     access = StaffAccess(
         user_id=user.pk,
         is_intake=is_intake,
@@ -133,6 +184,8 @@ def staff_access(user) -> StaffAccess:
         officer_of=frozenset(officer_of),
         manager_of=frozenset(manager_of),
         intake_of=frozenset(intake_of),
+        is_hotline=is_hotline,
+        helper_of=frozenset(helper_of),
     )
     setattr(user, _CACHE_ATTRIBUTE, access)
     return access
@@ -221,6 +274,29 @@ def staff_required(view):
             return redirect(f"{reverse('staff:login')}?{query}")
         access = staff_access(request.user)
         if not access.is_staff_member:
+            raise PermissionDenied
+        if access.enters_only:
+            # Hotline operators and community helpers never handle reports: their part of the
+            # dashboard is the entry form and their entries.
+            return redirect("assisted:entries")
+        request.staff = access
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def entry_required(view):
+    """Assisted-entry views: signed in at the staff login, and allowed to enter reports for
+    residents (intake centre, hotline operators, community helpers). The view finds the
+    standing in ``request.staff``."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('staff:login')}?{query}")
+        access = staff_access(request.user)
+        if not access.may_enter_reports:
             raise PermissionDenied
         request.staff = access
         return view(request, *args, **kwargs)

@@ -91,12 +91,17 @@ MANAGER = "agency_manager"  # manager of the report's responsible agency
 LEADER = "leader"  # provincial leader: reads everything, changes nothing
 REPORTER = "reporter"  # the reporter, through an account or the private link
 SYSTEM = "system"  # scheduled tasks (auto-close)
+# Enter reports for residents and follow them; no rule below names them, so they never
+# handle a report. The operator sits at the intake centre's telephone and Zalo desk; the
+# helper holds this role towards the reports of the communes they are attached to.
+HOTLINE = "hotline_operator"
+HELPER = "community_helper"
 # A superuser without a workflow membership: reads the dashboard like a leader and works
 # through Django admin (catalogue, accounts, moderation).
 ADMINISTRATOR = "administrator"
 
 AGENCY = frozenset({OFFICER, MANAGER})
-STAFF_ROLES = frozenset({INTAKE, OFFICER, MANAGER, LEADER, ADMINISTRATOR})
+STAFF_ROLES = frozenset({INTAKE, OFFICER, MANAGER, LEADER, ADMINISTRATOR, HOTLINE, HELPER})
 
 # After resolution the reporter has this long to dispute (a "not satisfied" rating reopens the
 # report); after it a resolved report closes itself.

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from accounts.models import StaffMembership
 from camau_portal.devtools.demo_accounts import DEMO_COMMUNE
 from camau_portal.devtools.demo_workflow import advance_demo_report, pick_demo_status
 from reports.intake.actions import report_submit
@@ -107,6 +108,37 @@ def demo_photo(category_code: str, seed: int) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"demo-{seed}.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
+RESIDENTS_WITHOUT_EMAIL = ["Bà Nguyễn Thị Sáu", "Ông Trần Văn Bảy", "Cô Lê Thị Tám"]
+
+
+def _demo_entry(index: int, rng: random.Random, *, commune: Commune) -> dict:
+    """One report in four is entered for a resident: by the hotline desk (a call, a Zalo
+    message, a visitor) or, in the demo ward, by its community helper. Residents who need
+    help seldom have an email; they leave a phone number."""
+    if index % 4 != 1:
+        return {}
+    # Helpers enter for their own ward only; the hotline desk for anywhere in the province.
+    helper = StaffMembership.objects.filter(role=StaffMembership.Role.COMMUNITY_HELPER).first()
+    operator = StaffMembership.objects.filter(role=StaffMembership.Role.HOTLINE_OPERATOR).first()
+    if index % 8 == 1 and helper is not None:
+        entered_by, source, commune = helper.user, "helper", helper.commune
+    elif operator is not None:
+        entered_by, source = operator.user, rng.choice(["hotline", "zalo", "walk_in"])
+    else:
+        return {}
+    return {
+        "entered_by": entered_by,
+        "acting_user": entered_by,
+        "source": source,
+        "commune": commune,
+        "reporter_name": rng.choice(RESIDENTS_WITHOUT_EMAIL),
+        "reporter_email": "",
+        "reporter_phone": f"09{rng.randint(10000000, 99999999)}",
+        "contact_allowed": rng.random() < 0.8,
+        "name_hidden": True,
+    }
+
+
 def seed_demo_reports(*, count: int, rng: random.Random, progress=None) -> list:
     communes = list(Commune.objects.filter(is_active=True))
     featured = Commune.objects.get(name=DEMO_COMMUNE)
@@ -116,27 +148,32 @@ def seed_demo_reports(*, count: int, rng: random.Random, progress=None) -> list:
     for index in range(count):
         # A third of the reports in the demo ward, so its staff have a full inbox.
         commune = featured if index % 3 == 0 else rng.choice(communes)
+        entry = _demo_entry(index, rng, commune=commune)
         code = rng.choice(list(categories))
         title, description = SAMPLES[code]
         submitted_at = now - timedelta(days=rng.randint(0, 45), minutes=rng.randint(0, 1440))
         with time_machine.travel(submitted_at, tick=False):
             # Staging commits on its own (no orphan file on failure), before the submission.
             photo = photo_stage(upload=demo_photo(code, index), staged_by="demo-seed").photo
+            place = entry.get("commune", commune)
             report = report_submit(
-                category=categories[code],
-                commune=commune,
-                title=title,
-                description=description,
-                latitude=commune.latitude + rng.uniform(-0.015, 0.015),
-                longitude=commune.longitude + rng.uniform(-0.015, 0.015),
-                address=f"Gần số {rng.randint(1, 300)}, đường số {rng.randint(1, 30)}",
-                reporter_name=rng.choice(
-                    ["Nguyễn Văn An", "Trần Thị Bích", "Lê Minh Châu", "Phạm Quốc Dũng"]
-                ),
-                reporter_email=f"nguoidan{index}@example.vn",
-                name_hidden=rng.random() < 0.7,
-                language="vi",
-                photos=[photo],
+                **{
+                    "category": categories[code],
+                    "title": title,
+                    "description": description,
+                    "latitude": place.latitude + rng.uniform(-0.015, 0.015),
+                    "longitude": place.longitude + rng.uniform(-0.015, 0.015),
+                    "address": f"Gần số {rng.randint(1, 300)}, đường số {rng.randint(1, 30)}",
+                    "reporter_name": rng.choice(
+                        ["Nguyễn Văn An", "Trần Thị Bích", "Lê Minh Châu", "Phạm Quốc Dũng"]
+                    ),
+                    "reporter_email": f"nguoidan{index}@example.vn",
+                    "name_hidden": rng.random() < 0.7,
+                    "language": "vi",
+                    "photos": [photo],
+                    **entry,
+                    "commune": place,
+                }
             )
         advance_demo_report(report, pick_demo_status(rng), rng=rng, now=now)
         reports.append(report)

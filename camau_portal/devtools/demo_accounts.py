@@ -19,6 +19,7 @@ class DemoAccount:
     role: str | None  # None: a citizen or the administrator
     department_code: str | None
     superuser: bool = False
+    commune_name: str | None = None  # a community helper's commune
 
 
 def demo_accounts(commune_department_code: str) -> list[DemoAccount]:
@@ -37,6 +38,14 @@ def demo_accounts(commune_department_code: str) -> list[DemoAccount]:
         ),
         DemoAccount("power@demo.camau.vn", "Trần Văn Điện", R.AGENCY_OFFICER, "DIEN_LUC"),
         DemoAccount("leader@demo.camau.vn", "Võ Văn Lãnh Đạo", R.LEADER, None),
+        DemoAccount("hotline@demo.camau.vn", "Đỗ Thị Tổng Đài", R.HOTLINE_OPERATOR, "IOC"),
+        DemoAccount(
+            "helper@demo.camau.vn",
+            "Lý Văn Tổ Viên",
+            R.COMMUNITY_HELPER,
+            None,
+            commune_name=DEMO_COMMUNE,
+        ),
         DemoAccount("citizen@demo.camau.vn", "Huỳnh Thị Dân", None, None),
     ]
 
@@ -62,6 +71,9 @@ def create_demo_accounts() -> list[tuple[DemoAccount, User]]:
                 role=account.role,
                 department=Department.objects.get(code=account.department_code)
                 if account.department_code
+                else None,
+                commune=Commune.objects.get(name=account.commune_name)
+                if account.commune_name
                 else None,
             )
         created.append((account, user))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from reports.intake.photos import photos_claim
 from reports.intake.routing import proposed_department
 from reports.intake.selectors import report_for_client_key
 from reports.models import Follower, Photo, Report, ReportEvent
+from reports.permissions import staff_access
 from reports.search import search_text_for
 from reports.tracking import new_tracking_code
 from services.calendar import current_calendar
@@ -67,6 +68,8 @@ def report_submit(
     source: str = Report.Source.WEB,
     client_key: uuid.UUID | None = None,
     acting_user=None,
+    entered_by=None,
+    consent_script: str = "",
 ) -> Report:
     """Files a new report, awaiting intake.
 
@@ -77,14 +80,30 @@ def report_submit(
     the SUBMITTED event, the reporter as a follower (when an email is known), the intake clock,
     the staged photos attached (``photos`` rows, or ``photo_keys`` staged by
     ``photos_staged_by``), and the acknowledgement email queued after commit.
+
+    Assisted entry: ``entered_by`` (a hotline operator, a community helper, an intake officer)
+    types the report in for a resident. The resident, never the person typing, is the
+    reporter: the report joins no account but a confirmed one of the resident's email. The
+    channel (``source``) must be one ``entered_by`` may record and, for a helper, the commune
+    their own; the resident's answer to the contact consent (``contact_allowed``) and the
+    ``consent_script`` read to them are kept in the SUBMITTED event, whose actor is
+    ``entered_by``.
     """
     if client_key is not None and (filed := report_for_client_key(client_key)) is not None:
         return filed
     if not category.is_active:
         raise ValidationError({"category": _("This category is no longer in use.")})
+    if entered_by is not None:
+        _check_entry_allowed(entered_by=entered_by, source=source, commune=commune)
+        if not (reporter_phone.strip() or reporter_email.strip()):
+            raise ValidationError(
+                {"reporter_phone": _("Give the resident's phone number so they can be told.")}
+            )
     mismatch = validate_location(latitude=latitude, longitude=longitude, commune=commune)
     now = timezone.now()
     reporter = acting_user if acting_user is not None and acting_user.is_authenticated else None
+    if entered_by is not None:
+        reporter = None
     if reporter is None and reporter_email:
         # A guest report made with a confirmed account's address joins that account.
         reporter = user_for_guest_email(reporter_email)
@@ -113,6 +132,7 @@ def report_submit(
         language=language,
         submitted_at=now,
         client_key=client_key,
+        entered_by=entered_by,
     )
     start_intake_clock(report, calendar=current_calendar())
     try:
@@ -142,11 +162,20 @@ def report_submit(
     event = event_record(
         report=report,
         kind=ReportEvent.Kind.SUBMITTED,
-        acting_user=reporter,
+        acting_user=entered_by if entered_by is not None else reporter,
         at=now,
         is_public=True,
         to_status=Report.Status.SUBMITTED,
         department=report.proposed_department,
+        data=(
+            {
+                "channel": source,
+                "contact_allowed": contact_allowed,
+                "consent_script": consent_script,
+            }
+            if entered_by is not None
+            else None
+        ),
     )
     attached = _claim_photos(photos=photos, keys=photo_keys, staged_by=photos_staged_by)
     for position, photo in enumerate(attached):
@@ -156,6 +185,21 @@ def report_submit(
         photo.staged_by = ""
         photo.save(update_fields=["report", "event", "position", "staged_by"])
     return report
+
+
+def _check_entry_allowed(*, entered_by, source: str, commune: Commune) -> None:
+    """Who may enter a report for a resident, by which channel, for which commune: the rule is
+    ``StaffAccess.entry_channels`` and ``entry_communes`` (``reports.permissions``)."""
+    access = staff_access(entered_by)
+    if not access.may_enter_reports:
+        raise PermissionDenied(_("Your role cannot enter reports for residents."))
+    if source not in access.entry_channels:
+        raise ValidationError({"source": _("Your role cannot record this channel.")})
+    communes = access.entry_communes
+    if communes is not None and commune.pk not in communes:
+        raise ValidationError(
+            {"commune": _("You can enter reports only for the communes you are attached to.")}
+        )
 
 
 def _claim_photos(*, photos: Sequence[Photo], keys: Sequence[str], staged_by: str) -> list[Photo]:

@@ -69,7 +69,7 @@ def submit_report_form(request) -> Submission:
             keys=_photo_keys(request, "photo_keys") or [], staged_by=owner
         )
         return _refused_over_rate(form, photos=photos)
-    photos, photo_errors, gps = _stage_uploads(request, owner)
+    photos, photo_errors, gps = stage_uploads(request, owner)
     kept = {"photos": photos, "photo_errors": photo_errors, "photo_gps": gps}
     if not form.is_valid() or photo_errors:
         return Submission(Outcome.INVALID, form, **kept)
@@ -126,7 +126,7 @@ def remember_submitted(request, report: Report) -> None:
     request.session[SUBMITTED_SESSION_KEY] = [*submitted[-19:], code]
 
 
-def _stage_uploads(request, owner: str) -> tuple[list, list[str], tuple | None]:
+def stage_uploads(request, owner: str) -> tuple[list, list[str], tuple | None]:
     """Stages new uploads next to the photos kept from an earlier attempt of the form.
 
     Returns the staged photos in order, the error messages for refused files, and the GPS

@@ -24,9 +24,16 @@ class Report(models.Model):
         URGENT = "urgent", _("Urgent")
 
     class Source(models.TextChoices):
+        """The channel a report came in by. The resident files the first two themselves; the
+        others are entered for them by staff (``Report.entered_by``)."""
+
         WEB = "web", _("Web form")
         API = "open311", _("Open311 API")
-        STAFF = "staff", _("Entered by staff")
+        HOTLINE = "hotline", _("Hotline call")
+        ZALO = "zalo", _("Zalo message")
+        WALK_IN = "walk_in", _("Walk-in")
+        COMMUNITY_HELPER = "helper", _("Community helper")
+        EMAIL = "email", _("Email")
 
     tracking_code = models.CharField(
         _("tracking code"), max_length=12, unique=True, default=new_tracking_code, editable=False
@@ -57,7 +64,19 @@ class Report(models.Model):
     priority = models.CharField(
         _("priority"), max_length=6, choices=Priority.choices, default=Priority.NORMAL
     )
-    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.WEB)
+    source = models.CharField(
+        _("channel"), max_length=8, choices=Source.choices, default=Source.WEB
+    )
+    # Who typed the report in for the resident (hotline operator, community helper); empty
+    # when the reporter filed it themself. Never the reporter: the resident is.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        related_name="entered_reports",
+        null=True,
+        blank=True,
+    )
     proposed_department = models.ForeignKey(
         "services.Department",
         verbose_name=_("proposed agency"),
@@ -181,6 +200,14 @@ class Report(models.Model):
             models.Index(fields=["latitude", "longitude"], name="report_location"),
             models.Index(fields=["category", "status", "submitted_at"], name="report_category"),
             models.Index(fields=["handling_due_at", "id"], name="report_handling_due"),
+            # "My entries": one helper's or operator's reports, newest first.
+            models.Index(
+                fields=["entered_by", "submitted_at"],
+                condition=models.Q(entered_by__isnull=False),
+                name="report_entered_by",
+            ),
+            # "My commune": a commune's reports, newest first.
+            models.Index(fields=["commune", "submitted_at"], name="report_commune_recent"),
             models.Index(fields=["department", "handling_due_at", "id"], name="report_agency_due"),
             # The staff queue counts read only live reports, from this index alone
             # (PostgreSQL; elsewhere the plain status indexes serve).

@@ -16,6 +16,19 @@ DURATION_BUCKET_COUNT = len(DURATION_BUCKET_EDGES_HOURS) + 1
 DURATION_CLOCKS = ("response", "resolution")
 
 
+# The number each report channel (``Report.Source``) is counted under in the channel rows. Fixed
+# forever: a number once given is never reused, so old rows keep their meaning.
+CHANNEL_STAT_KEYS = {
+    "web": 1,
+    "open311": 2,
+    "hotline": 3,
+    "zalo": 4,
+    "walk_in": 5,
+    "helper": 6,
+    "email": 7,
+}
+
+
 def duration_bucket_field(clock: str, index: int) -> str:
     return f"{clock}_b{index}"
 
@@ -35,11 +48,13 @@ class DailyStat(models.Model):
         COMMUNE = "commune", _("Commune")
         CATEGORY = "category", _("Category")
         DEPARTMENT_CATEGORY = "dept_category", _("Agency and category")
+        CHANNEL = "channel", _("Channel")
 
     day = models.DateField(_("day"))
     scope = models.CharField(_("scope"), max_length=14, choices=Scope.choices)
     # The agency, commune or category id (0 for the province); for agency × category rows the
-    # agency id, with the category in ``category_key``.
+    # agency id, with the category in ``category_key``; for channel rows the channel's number in
+    # ``CHANNEL_STAT_KEYS``.
     key = models.PositiveIntegerField(_("key"), default=0)
     category_key = models.PositiveIntegerField(_("category key"), default=0)
 

@@ -72,6 +72,9 @@ EXPORT_FIELDS = (
     ("agency_vi", "department__name_vi"),
     ("agency_en", "department__name_en"),
     ("address", "address"),
+    # The channel the report came in by (web, open311, hotline, zalo, walk_in, helper, email);
+    # never who entered it.
+    ("channel", "source"),
     ("latitude", "latitude"),
     ("longitude", "longitude"),
     ("submitted_at", "submitted_at"),

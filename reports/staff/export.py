@@ -34,6 +34,8 @@ def _columns(with_reporter: bool):
         (_("Agency"), lambda r: r.department.name if r.department else ""),
         (_("Status"), lambda r: r.get_status_display()),
         (_("Priority"), lambda r: r.get_priority_display()),
+        (_("Channel"), lambda r: r.get_source_display()),
+        (_("Entered by"), lambda r: r.entered_by or ""),
         (_("Assigned to"), lambda r: r.assigned_to or ""),
         (_("Submitted"), lambda r: r.submitted_at),
         (_("Accepted"), lambda r: r.accepted_at),
@@ -65,7 +67,9 @@ def export_rows(queryset, *, access: StaffAccess, sort: str) -> Iterator[str]:
     """CSV lines, one report a line (see ``reports.csv_export``)."""
     with_reporter = may_export_reporters(access)
     columns = _columns(with_reporter)
-    queryset = queryset.select_related("category", "commune", "department", "assigned_to")
+    queryset = queryset.select_related(
+        "category", "commune", "department", "assigned_to", "entered_by"
+    )
 
     def rows():
         for report in iterate_in_chunks(queryset, order=SORTS[sort]):

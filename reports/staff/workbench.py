@@ -29,6 +29,7 @@ def workbench_report(user, code: str) -> Report | None:
             "proposed_department",
             "assigned_to",
             "duplicate_of",
+            "entered_by",
         )
         .filter(tracking_code=code)
         .first()

@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Sum
 
-from reports.models import DailyStat, RollupState
-from reports.models.stats import DURATION_BUCKET_COUNT, duration_bucket_field
+from reports.models import DailyStat, Report, RollupState
+from reports.models.stats import CHANNEL_STAT_KEYS, DURATION_BUCKET_COUNT, duration_bucket_field
 from reports.stats.durations import median_hours
 from services.models import Category, Commune, Department
 
@@ -148,6 +148,7 @@ class Overview:
     weekly: list[Week]
     departments: list[Figures] = field(default_factory=list)
     communes: list[Figures] = field(default_factory=list)
+    channels: list[Figures] = field(default_factory=list)
     updated_at: datetime | None = None
 
     @property
@@ -205,6 +206,16 @@ def _named(sums: dict[int, dict], objects) -> list[Figures]:
     return figures
 
 
+def channel_figures(period: Period) -> list[Figures]:
+    """The province's figures by the channel reports came in by (one query): every channel,
+    in the order of ``Report.Source``, zeros included, so a table reads the same every time."""
+    sums = _sums(Scope.CHANNEL, period, group_by="key")
+    return [
+        Figures.from_sums(sums.get(CHANNEL_STAT_KEYS[channel], {}), name=label, code=channel)
+        for channel, label in Report.Source.choices
+    ]
+
+
 def _top(categories: list[Figures]) -> list[Figures]:
     busy = [f for f in categories if f.received]
     return sorted(busy, key=lambda f: (-f.received, f.name))[:TOP_CATEGORIES]
@@ -215,7 +226,8 @@ def _updated_at() -> datetime | None:
 
 
 def province_overview(period: Period) -> Overview:
-    """Province-wide figures with the agency league table and the commune table (9 queries)."""
+    """Province-wide figures with the agency league table, the commune table and the channel
+    table (10 queries)."""
     categories = _named(_sums(Scope.CATEGORY, period, group_by="key"), Category.objects.all())
     departments = _named(
         _sums(Scope.DEPARTMENT, period, group_by="key"),
@@ -231,6 +243,7 @@ def province_overview(period: Period) -> Overview:
         weekly=weekly_trend(Scope.PROVINCE, period),
         departments=departments,
         communes=communes,
+        channels=channel_figures(period),
         updated_at=_updated_at(),
     )
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from reports.deadlines.clocks import deadline_outcome
 from reports.models import DailyStat, Rating, Report
-from reports.models.stats import duration_bucket_field
+from reports.models.stats import CHANNEL_STAT_KEYS, duration_bucket_field
 from reports.stats.durations import bucket_index
 from reports.workflow import ANSWERED_STATUSES, OPEN_STATUSES
 from services.models import Category, Commune, Department
@@ -38,6 +38,7 @@ REPORT_FIELDS = (
     "resolved_at",
     "resolution_due_at",
     "resolution_extended",
+    "source",
 )
 RATING_FIELDS = {
     Rating.Value.SATISFIED: "rated_satisfied",
@@ -48,7 +49,8 @@ RATING_FIELDS = {
 
 @dataclass(frozen=True)
 class ScopeKeys:
-    """Every agency, commune and category: each gets a row every day, zeros included."""
+    """Every agency, commune and category (and every channel): each gets a row every day,
+    zeros included."""
 
     departments: tuple[int, ...]
     communes: tuple[int, ...]
@@ -138,6 +140,7 @@ def compute_day(day: date, *, keys: ScopeKeys, now: datetime) -> list[DailyStat]
         (Scope.DEPARTMENT, keys.departments),
         (Scope.COMMUNE, keys.communes),
         (Scope.CATEGORY, keys.categories),
+        (Scope.CHANNEL, tuple(CHANNEL_STAT_KEYS.values())),
     ):
         for key in ids:
             row_for(scope, key)
@@ -154,6 +157,7 @@ def compute_day(day: date, *, keys: ScopeKeys, now: datetime) -> list[DailyStat]
             row_for(Scope.PROVINCE),
             row_for(Scope.COMMUNE, report["commune_id"]),
             row_for(Scope.CATEGORY, report["category_id"]),
+            row_for(Scope.CHANNEL, CHANNEL_STAT_KEYS[report["source"]]),
         ]
         if report["department_id"]:
             targets.append(row_for(Scope.DEPARTMENT, report["department_id"]))

@@ -7,8 +7,9 @@ from services.models import Department
 
 
 def departments_for_statistics(access: StaffAccess) -> tuple[bool, list[Department]]:
-    """Whether the user sees the whole province, and the agencies they may pick (one query)."""
-    if access.sees_all:
+    """Whether the user sees the whole province, and the agencies they may pick (one query).
+    Hotline operators and community helpers, who belong to no agency, see the province."""
+    if access.sees_all or access.enters_only:
         return True, list(Department.objects.filter(is_active=True))
     own = Department.objects.filter(pk__in=access.agency_departments)
     return False, sorted(own, key=lambda d: d.name)

@@ -11,7 +11,16 @@ from django.urls import reverse
 from accounts.models import StaffMembership, User
 from reports.handling.actions import report_accept, report_assign, report_transfer
 from reports.permissions import assignable_users, roles_for, staff_access, visible_reports_for
-from reports.workflow import ADMINISTRATOR, INTAKE, LEADER, MANAGER, OFFICER, REPORTER
+from reports.workflow import (
+    ADMINISTRATOR,
+    HELPER,
+    HOTLINE,
+    INTAKE,
+    LEADER,
+    MANAGER,
+    OFFICER,
+    REPORTER,
+)
 from services.models import Commune, Department
 from tests.factories import StaffMembershipFactory, SubmittedReportFactory, UserFactory
 
@@ -256,3 +265,71 @@ def test_the_action_the_form_and_the_list_offer_the_same_people(client, crew):
     assert _emails_of(crew, lists["assignee"]) == anywhere
     # And the action accepts exactly the people the form offers.
     assert _accepted_by_the_action(crew, report) == COMMITTEE_TEAM
+
+
+# --- hotline operators and community helpers ----------------------------------------------
+
+
+@pytest.fixture
+def entry_staff(staff):
+    operator = UserFactory(email="hotline@camau.gov.vn", is_staff=True)
+    StaffMembershipFactory(user=operator, role=Role.HOTLINE_OPERATOR, department=staff.ioc)
+    helper = UserFactory(email="helper@camau.gov.vn", is_staff=True)
+    StaffMembershipFactory(user=helper, role=Role.COMMUNITY_HELPER, commune=staff.commune)
+    return SimpleNamespace(operator=operator, helper=helper)
+
+
+def test_operator_and_helper_roles(staff, entry_staff, accepted):
+    elsewhere = SubmittedReportFactory(
+        commune=Commune.objects.exclude(pk=staff.commune.pk).order_by("code").first()
+    )
+    assert roles_for(entry_staff.operator, accepted) == {HOTLINE}
+    assert roles_for(entry_staff.helper, accepted) == {HELPER}
+    assert roles_for(entry_staff.helper, elsewhere) == set()
+    for user in (entry_staff.operator, entry_staff.helper):
+        access = staff_access(user)
+        assert access.is_staff_member and access.enters_only and access.is_read_only
+        assert access.may_enter_reports and not access.sees_all
+        assert not visible_reports_for(user).exists()  # no workbench, no internal notes
+        assert not access.may_see_reporter(accepted)
+    assert staff_access(entry_staff.operator).entry_channels == (
+        "hotline",
+        "zalo",
+        "walk_in",
+        "email",
+    )
+    assert staff_access(entry_staff.operator).entry_communes is None
+    assert staff_access(entry_staff.helper).entry_channels == ("helper",)
+    assert staff_access(entry_staff.helper).entry_communes == {staff.commune.pk}
+
+
+def test_the_intake_centre_also_enters_reports_and_keeps_its_queue(staff):
+    access = staff_access(staff.intake)
+    assert access.may_enter_reports and not access.enters_only
+    assert not staff_access(staff.officer).may_enter_reports
+    assert not staff_access(staff.leader).may_enter_reports
+
+
+def test_who_entered_a_report_sees_the_resident(staff, entry_staff):
+    from reports.intake.actions import report_submit
+
+    report = report_submit(
+        category=SubmittedReportFactory(commune=staff.commune).category,
+        commune=staff.commune,
+        title="Đèn đường tắt",
+        description="Đèn đường trước chợ tắt ba đêm nay.",
+        reporter_name="Bà Sáu",
+        reporter_phone="0912345678",
+        source="helper",
+        entered_by=entry_staff.helper,
+        acting_user=entry_staff.helper,
+    )
+    assert staff_access(entry_staff.helper).may_see_reporter(report)
+    assert not staff_access(entry_staff.operator).may_see_reporter(report)
+    assert roles_for(entry_staff.helper, report) == {HELPER}  # never REPORTER
+
+
+def test_helpers_are_never_assignable(staff, entry_staff):
+    assert not (
+        {entry_staff.helper.email, entry_staff.operator.email} & _emails(assignable_users())
+    )

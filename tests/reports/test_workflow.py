@@ -11,6 +11,8 @@ import pytest
 from reports.models import Report
 from reports.workflow import (
     ADMINISTRATOR,
+    HELPER,
+    HOTLINE,
     INTAKE,
     LEADER,
     MANAGER,
@@ -128,6 +130,9 @@ EXPECTED = {
     SYSTEM: {S.RESOLVED: {"close"}},
     LEADER: {},
     ADMINISTRATOR: {},
+    # They enter reports for residents and follow them; they never handle one.
+    HOTLINE: {},
+    HELPER: {},
 }
 
 

@@ -26,5 +26,17 @@ def test_seed_demo_creates_every_role_and_reports_across_statuses(catalogue, cap
     for report in Report.objects.prefetch_related("events"):
         assert all(event.created_at >= report.submitted_at for event in report.events.all())
 
+    # Some reports were entered for residents, by the hotline desk and the ward's helper.
+    channels = set(Report.objects.values_list("source", flat=True))
+    assert {"web", "helper"} <= channels and channels & {"hotline", "zalo", "walk_in"}
+    helper = User.objects.get(email="helper@demo.camau.vn")
+    for report in Report.objects.filter(entered_by__isnull=False):
+        assert report.reporter is None and report.reporter_phone and not report.reporter_email
+        if report.source == "helper":
+            assert report.entered_by == helper and report.commune.name == "Phường An Xuyên"
+        else:
+            assert report.entered_by.email == "hotline@demo.camau.vn"
+    assert "helper@demo.camau.vn" in output and "hotline@demo.camau.vn" in output
+
     call_command("seed_demo", reports=40, if_empty=True)
     assert Report.objects.count() == 40

@@ -22,12 +22,13 @@ def test_overdue_follows_the_clock(seven):
     assert province_overview(Period(date(2026, 3, 2), date(2026, 3, 2))).totals.overdue == 1
 
 
-def test_every_agency_commune_and_category_has_a_row_every_day(seven):
+def test_every_agency_commune_category_and_channel_has_a_row_every_day(seven):
     # The catalogue: the province, 76 agencies (64 commune committees and the 12 of
-    # departments.csv), 64 communes and 22 categories: 1 + 76 + 64 + 22 = 163 rows a day.
+    # departments.csv), 64 communes, 22 categories and the 7 channels (web, Open311, hotline,
+    # Zalo, walk-in, community helper, email): 1 + 76 + 64 + 22 + 7 = 170 rows a day.
     for day in DAYS:
         dense = DailyStat.objects.filter(day=day).exclude(scope=DailyStat.Scope.DEPARTMENT_CATEGORY)
-        assert dense.count() == 163
+        assert dense.count() == 170
 
 
 def test_recomputing_is_idempotent(seven):

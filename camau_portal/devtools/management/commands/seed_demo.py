@@ -25,7 +25,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for account, _user in accounts:
             role = account.role or ("administrator" if account.superuser else "citizen")
-            where = f" · {account.department_code}" if account.department_code else ""
+            place = account.department_code or account.commune_name
+            where = f" · {place}" if place else ""
             self.stdout.write(f"  {account.email:<28} {role}{where}")
         create_demo_response_templates()
         if if_empty and Report.objects.exists():
