@@ -18,6 +18,7 @@ from reports.intake.routing import proposed_department
 from reports.intake.selectors import report_for_client_key
 from reports.models import Follower, Photo, Report, ReportEvent
 from reports.search import search_text_for
+from reports.tallies import report_count_new
 from reports.tracking import new_tracking_code
 from services.calendar import current_calendar
 from services.geo import province_geography
@@ -123,6 +124,7 @@ def report_submit(
         if filed is None:
             raise
         return filed
+    report_count_new(report)
 
     # The reporter follows first: the acknowledgement goes to the report's followers.
     if report.reporter_email:

@@ -5,6 +5,7 @@ from .notification import DeadlineReminder
 from .photo import Photo
 from .report import Report
 from .stats import DailyStat, MapCell, RollupState
+from .tally import ReportTally
 
 __all__ = [
     "ApiKey",
@@ -16,5 +17,6 @@ __all__ = [
     "Rating",
     "Report",
     "ReportEvent",
+    "ReportTally",
     "RollupState",
 ]

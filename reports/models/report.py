@@ -153,6 +153,12 @@ class Report(models.Model):
     deadline_check_at = models.DateTimeField(
         _("next deadline check"), null=True, blank=True, editable=False
     )
+    # Resolved and not rated since: kept by the handling actions (set on resolution, cleared by
+    # a rating or by leaving "resolved"), so the "awaiting rating" queue and its count read an
+    # index instead of looking for a rating report by report.
+    awaiting_rating = models.BooleanField(
+        _("awaiting the reporter's rating"), default=False, editable=False
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
@@ -186,11 +192,18 @@ class Report(models.Model):
             # (PostgreSQL; elsewhere the plain status indexes serve).
             models.Index(
                 fields=["status", "handling_due_at"],
-                include=["id", "department", "assigned_to", "resolved_at"],
+                include=["id", "department", "assigned_to", "awaiting_rating"],
                 condition=models.Q(
                     status__in=["submitted", "accepted", "in_progress", "waiting_info", "resolved"]
                 ),
                 name="report_live_queues",
+            ),
+            # One small index per queue that is not a status: the list reads it in its default
+            # order (the deadline, then the id).
+            models.Index(
+                fields=["handling_due_at", "id"],
+                condition=models.Q(awaiting_rating=True),
+                name="report_awaiting_rating",
             ),
         ]
         constraints = [
@@ -202,6 +215,10 @@ class Report(models.Model):
                     )
                 ),
                 name="report_coordinates_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(awaiting_rating=False) | models.Q(status="resolved"),
+                name="report_awaiting_rating_is_resolved",
             ),
             models.CheckConstraint(
                 condition=models.Q(status="duplicate", duplicate_of__isnull=False)
