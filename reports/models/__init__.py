@@ -5,11 +5,12 @@ from .notification import DeadlineReminder
 from .photo import Photo
 from .report import Report
 from .stats import DailyStat, MapCell, RollupState
-from .tally import ReportTally
+from .tally import DeadlineTally, ReportTally
 
 __all__ = [
     "ApiKey",
     "DailyStat",
+    "DeadlineTally",
     "DeadlineReminder",
     "Follower",
     "MapCell",

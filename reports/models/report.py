@@ -184,7 +184,22 @@ class Report(models.Model):
                 condition=models.Q(deadline_check_at__isnull=False),
             ),
             models.Index(fields=["published_at", "id"], name="report_public_recent"),
+            # Open311's requests, newest first: public reports only, so reports awaiting intake
+            # (many, all recent) are never read and skipped.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(published_at__isnull=False, is_hidden=False),
+                name="report_public_submitted",
+            ),
             models.Index(fields=["latitude", "longitude"], name="report_location"),
+            # The public map's points and street-level cells, read from the index alone
+            # (PostgreSQL; elsewhere the plain location index serves).
+            models.Index(
+                fields=["latitude", "longitude"],
+                include=["status", "category", "commune", "submitted_at", "tracking_code"],
+                condition=models.Q(published_at__isnull=False, is_hidden=False),
+                name="report_public_location",
+            ),
             models.Index(fields=["category", "status", "submitted_at"], name="report_category"),
             models.Index(fields=["handling_due_at", "id"], name="report_handling_due"),
             models.Index(fields=["department", "handling_due_at", "id"], name="report_agency_due"),

@@ -31,3 +31,26 @@ class ReportTally(models.Model):
 
     def __str__(self):
         return f"{self.department_key} {self.status} {self.count}"
+
+
+class DeadlineTally(models.Model):
+    """How many reports of an agency have their current deadline (``Report.handling_due_at``)
+    on one day (UTC). "Overdue" is every day before today from here, plus today's deadlines
+    already passed from the index: a count that costs the same whatever the backlog."""
+
+    department_key = models.PositiveIntegerField(_("agency"), default=0)
+    due_day = models.DateField(_("due day (UTC)"))
+    count = models.IntegerField(_("reports"), default=0)
+
+    class Meta:
+        verbose_name = _("deadline tally")
+        verbose_name_plural = _("deadline tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department_key", "due_day"], name="deadlinetally_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["due_day", "department_key"], name="deadlinetally_day")]
+
+    def __str__(self):
+        return f"{self.department_key} {self.due_day} {self.count}"

@@ -2,8 +2,9 @@
 
 Each queue is a condition on the reports the user may see. Their counts cost the same at ten
 thousand and at a million reports: the queues that are a status (or the rating state) read the
-tallies kept by the actions, the deadline queues read the index on the current deadline up to
-the end of "due soon"; the "all reports" queue is never counted.
+tallies kept by the actions ("overdue" too, by the day of the current deadline), "due soon"
+reads one working day of the index on the current deadline; the "all reports" queue is never
+counted.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +27,7 @@ from reports.models.querysets import (
 )
 from reports.permissions import StaffAccess
 from reports.status import ReportStatus
-from reports.tallies import tally_rows
+from reports.tallies import overdue_count, tally_rows
 from services.sla import WorkingCalendar
 
 
@@ -99,10 +100,11 @@ def queue_condition(key: str, ctx: QueueContext) -> Q:
 
 
 def queue_counts(visible: QuerySet, queues: list[Queue], ctx: QueueContext) -> dict[str, int]:
-    """How many reports each counted queue holds, in at most three queries whatever the
-    number of reports: the status queues from the tallies (``reports.tallies``), the
-    deadline queues from the index on the current deadline (only deadlines before the end of
-    "due soon" are read), "assigned to me" from the assignee index."""
+    """How many reports each counted queue holds, in at most five queries whose cost does not
+    grow with the archive or the backlog: the status queues and "overdue" from the tallies
+    (``reports.tallies``; today's passed deadlines from the index), "due soon" from the index
+    on the current deadline (one working day of deadlines), "assigned to me" from the
+    assignee index."""
     keys = {queue.key for queue in queues if queue.counted}
     if not keys:
         return {}
@@ -124,15 +126,11 @@ def queue_counts(visible: QuerySet, queues: list[Queue], ctx: QueueContext) -> d
                 and row.status in workflow.HANDLING_STATUSES
             ):
                 counts[INBOX.key] += row.count
-    deadline_keys = keys & {DUE_SOON.key, OVERDUE.key}
-    if deadline_keys:
-        counts.update(
-            visible.filter(handling_due_at__lt=ctx.soon).aggregate(
-                **{
-                    key: Count("pk", filter=queue_condition(key, ctx))
-                    for key in sorted(deadline_keys)
-                }
-            )
+    if DUE_SOON.key in keys:
+        counts[DUE_SOON.key] = visible.filter(queue_condition(DUE_SOON.key, ctx)).count()
+    if OVERDUE.key in keys and (access.sees_all or access.agency_departments):
+        counts[OVERDUE.key] = overdue_count(
+            now=ctx.now, departments=None if access.sees_all else access.agency_departments
         )
     if MINE.key in keys:
         counts[MINE.key] = visible.filter(queue_condition(MINE.key, ctx)).count()

@@ -2,17 +2,22 @@
 the reports."""
 
 import io
+from datetime import UTC, date, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
+from reports.deadlines.recompute import open_reports_deadlines_recompute
 from reports.handling import actions
 from reports.handling.moderation import report_hide, report_show
-from reports.models import Report, ReportTally
+from reports.models import DeadlineTally, Report, ReportTally
 from reports.private_link import private_token
 from reports.public.selectors import public_headline_counts
+from reports.tallies import overdue_count, tallies_rebuild
+from services.models import CalendarDay
 from tests.factories import SubmittedReportFactory, UserFactory
+from tests.services.sla_calendars import local
 
 pytestmark = pytest.mark.django_db
 S = Report.Status
@@ -123,3 +128,56 @@ def test_the_rebuild_command_recounts_from_the_reports(staff, resolved):
 def test_only_a_resolved_report_can_await_a_rating(accepted):
     with pytest.raises(IntegrityError), transaction.atomic():
         Report.objects.filter(pk=accepted.pk).update(awaiting_rating=True)
+
+
+def deadline_tallies() -> dict[tuple, int]:
+    return {
+        (row.department_key, row.due_day): row.count
+        for row in DeadlineTally.objects.exclude(count=0)
+    }
+
+
+def test_overdue_counts_follow_the_current_deadline(staff):
+    # Filed on Friday 9 October 2026 at 16:00: intake due Monday 12 October at 08:00 (local),
+    # 01:00 UTC.
+    report = SubmittedReportFactory(commune=staff.commune, submitted_at=local(2026, 10, 9, 16, 0))
+    assert deadline_tallies() == {(0, date(2026, 10, 12)): 1}
+    committee = [staff.committee.pk]
+    assert overdue_count(now=local(2026, 10, 12, 7, 59)) == 0
+    assert overdue_count(now=local(2026, 10, 12, 8, 1)) == 1  # passed today: from the index
+    assert overdue_count(now=local(2026, 10, 14, 9, 0)) == 1  # an earlier day: from the tally
+    assert overdue_count(now=local(2026, 10, 14, 9, 0), departments=committee) == 0
+    report = actions.report_accept(report=report, acting_user=staff.intake)
+    # Now worked against its resolution deadline, in the committee's count.
+    due = Report.objects.get(pk=report.pk).resolution_due_at
+    assert deadline_tallies() == {(staff.committee.pk, due.astimezone(UTC).date()): 1}
+    later = due + timedelta(days=2)
+    assert overdue_count(now=later) == 1
+    assert overdue_count(now=later, departments=committee) == 1
+    assert overdue_count(now=later, departments=[staff.other_agency.pk]) == 0
+    report = actions.report_request_info(report=report, acting_user=staff.officer, question="?")
+    assert deadline_tallies() == {}  # the clock is paused: no current deadline
+    assert overdue_count(now=later) == 0
+    report = actions.report_provide_info(
+        report=report, token=private_token(report.tracking_code), text="Trước chợ."
+    )
+    assert sum(deadline_tallies().values()) == 1
+    actions.report_resolve(report=report, acting_user=staff.officer, answer="Xong.")
+    assert deadline_tallies() == {}
+
+
+def test_a_calendar_change_moves_the_deadline_tallies(staff):
+    SubmittedReportFactory(commune=staff.commune, submitted_at=local(2026, 10, 9, 16, 0))
+    assert deadline_tallies() == {(0, date(2026, 10, 12)): 1}
+    CalendarDay.objects.create(date=date(2026, 10, 12), kind="day_off", name_vi="Nghỉ bù")
+    open_reports_deadlines_recompute()
+    # Intake now due Tuesday 13 October at 08:00.
+    assert deadline_tallies() == {(0, date(2026, 10, 13)): 1}
+
+
+def test_the_rebuild_recounts_the_deadlines(staff):
+    SubmittedReportFactory(commune=staff.commune, submitted_at=local(2026, 10, 9, 16, 0))
+    DeadlineTally.objects.update(count=5)
+    DeadlineTally.objects.create(department_key=3, due_day=date(2020, 1, 1), count=9)
+    tallies_rebuild()
+    assert deadline_tallies() == {(0, date(2026, 10, 12)): 1}
