@@ -11,6 +11,7 @@ from django.utils import timezone
 from reports.deadlines.clocks import recompute_open_deadlines
 from reports.events import event_record
 from reports.models import Report, ReportEvent
+from reports.tallies import deadline_key, reports_recount
 from services.calendar import current_calendar
 
 DUE_FIELDS = ("intake_due_at", "response_due_at", "resolution_due_at")
@@ -75,6 +76,13 @@ def open_reports_deadlines_recompute(
             result.changed_reports += len(moves)
             if moves and not dry_run:
                 Report.objects.bulk_update([report for report, _ in moves], sorted(fields))
+                reports_recount(
+                    [report.pk for report, _ in moves],
+                    before={
+                        report.pk: deadline_key(report.department_id, report.handling_due_at)
+                        for report, _ in moves
+                    },
+                )
                 # Not a bulk insert: every event is written by event_record, and calendar
                 # changes are rare enough that one insert per moved report costs little.
                 for report, data in moves:

@@ -33,6 +33,7 @@ from reports.events import event_record
 from reports.models import Follower, Photo, Rating, Report, ReportEvent
 from reports.permissions import assignable_users, roles_for, staff_access
 from reports.private_link import private_token_valid
+from reports.tallies import report_save_counted
 from reports.workflow import (
     DISPUTE_WINDOW,
     INTAKE,
@@ -79,7 +80,7 @@ def _required_text(value: str | None, message: str) -> str:
 
 
 def _save(report: Report, fields: Iterable[str]) -> None:
-    report.save(update_fields=sorted(set(fields) | {"updated_at"}))
+    report_save_counted(report, fields)
 
 
 def _attach_photos(report: Report, event: ReportEvent, photos: Sequence[Photo], kind: str):
@@ -544,7 +545,8 @@ def report_resolve(
     fields = _resume_if_paused(report, at=now)
     report.status = S.RESOLVED
     report.resolved_at = now
-    fields += ["status", "resolved_at"]
+    report.awaiting_rating = True
+    fields += ["status", "resolved_at", "awaiting_rating"]
     if report.first_response_at is None:
         report.first_response_at = now
         fields.append("first_response_at")
@@ -660,6 +662,9 @@ def report_rate(
     rating = Rating.objects.create(
         report=report, value=value, comment=comment, department=report.department
     )
+    if report.awaiting_rating:
+        report.awaiting_rating = False
+        _save(report, ["awaiting_rating"])
     event_record(
         report=report,
         kind=Kind.RATED,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from reports.events import event_record
 from reports.models import Photo, Report, ReportEvent
+from reports.tallies import report_save_counted
 
 
 def _require(user, permission: str) -> None:
@@ -31,7 +32,7 @@ def report_hide(*, report: Report, acting_user, reason: str) -> Report:
     if report.is_hidden and report.hidden_reason == reason:
         return report
     report.is_hidden, report.hidden_reason = True, reason[:255]
-    report.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
+    report_save_counted(report, ["is_hidden", "hidden_reason"])
     event_record(
         report=report, kind=ReportEvent.Kind.HIDDEN, acting_user=acting_user, internal_note=reason
     )
@@ -46,7 +47,7 @@ def report_show(*, report: Report, acting_user, reason: str = "") -> Report:
     if not report.is_hidden:
         return report
     report.is_hidden, report.hidden_reason = False, ""
-    report.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
+    report_save_counted(report, ["is_hidden", "hidden_reason"])
     event_record(
         report=report,
         kind=ReportEvent.Kind.SHOWN,

@@ -20,6 +20,7 @@ from reports.intake.selectors import report_for_client_key
 from reports.models import Follower, Photo, Report, ReportEvent
 from reports.permissions import staff_access
 from reports.search import search_text_for
+from reports.tallies import report_count_new
 from reports.tracking import new_tracking_code
 from services.calendar import current_calendar
 from services.geo import province_geography
@@ -144,6 +145,7 @@ def report_submit(
         if filed is None:
             raise
         return filed
+    report_count_new(report)
 
     # The reporter follows first: the acknowledgement goes to the report's followers. Without
     # an email, a mobile number they gave gets the acknowledgement and changes by SMS.

@@ -6,6 +6,7 @@ from .notification import DeadlineReminder
 from .photo import Photo
 from .report import Report
 from .stats import DailyStat, MapCell, RollupState
+from .tally import DeadlineTally, ReportTally
 
 __all__ = [
     "ApiKey",
@@ -14,6 +15,7 @@ __all__ = [
     "BackOfficeEndpoint",
     "BackOfficeUpdate",
     "DailyStat",
+    "DeadlineTally",
     "DeadlineReminder",
     "Follower",
     "MapCell",
@@ -21,5 +23,6 @@ __all__ = [
     "Rating",
     "Report",
     "ReportEvent",
+    "ReportTally",
     "RollupState",
 ]

@@ -102,8 +102,10 @@ def rated_since_resolution():
 
 
 def awaiting_rating_condition() -> Q:
-    """Resolved, and the reporter has not rated this resolution yet."""
-    return Q(status=ReportStatus.RESOLVED) & Q(~rated_since_resolution())
+    """Resolved, and the reporter has not rated this resolution yet: the ``awaiting_rating``
+    column the handling actions keep (``rated_since_resolution`` is the same rule read from
+    the ratings, which ``reports.tallies`` uses to rebuild the column)."""
+    return Q(awaiting_rating=True)
 
 
 class ReportQuerySet(models.QuerySet):

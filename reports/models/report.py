@@ -172,6 +172,12 @@ class Report(models.Model):
     deadline_check_at = models.DateTimeField(
         _("next deadline check"), null=True, blank=True, editable=False
     )
+    # Resolved and not rated since: kept by the handling actions (set on resolution, cleared by
+    # a rating or by leaving "resolved"), so the "awaiting rating" queue and its count read an
+    # index instead of looking for a rating report by report.
+    awaiting_rating = models.BooleanField(
+        _("awaiting the reporter's rating"), default=False, editable=False
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
@@ -197,7 +203,22 @@ class Report(models.Model):
                 condition=models.Q(deadline_check_at__isnull=False),
             ),
             models.Index(fields=["published_at", "id"], name="report_public_recent"),
+            # Open311's requests, newest first: public reports only, so reports awaiting intake
+            # (many, all recent) are never read and skipped.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(published_at__isnull=False, is_hidden=False),
+                name="report_public_submitted",
+            ),
             models.Index(fields=["latitude", "longitude"], name="report_location"),
+            # The public map's points and street-level cells, read from the index alone
+            # (PostgreSQL; elsewhere the plain location index serves).
+            models.Index(
+                fields=["latitude", "longitude"],
+                include=["status", "category", "commune", "submitted_at", "tracking_code"],
+                condition=models.Q(published_at__isnull=False, is_hidden=False),
+                name="report_public_location",
+            ),
             models.Index(fields=["category", "status", "submitted_at"], name="report_category"),
             models.Index(fields=["handling_due_at", "id"], name="report_handling_due"),
             # "My entries": one helper's or operator's reports, newest first.
@@ -213,11 +234,18 @@ class Report(models.Model):
             # (PostgreSQL; elsewhere the plain status indexes serve).
             models.Index(
                 fields=["status", "handling_due_at"],
-                include=["id", "department", "assigned_to", "resolved_at"],
+                include=["id", "department", "assigned_to", "awaiting_rating"],
                 condition=models.Q(
                     status__in=["submitted", "accepted", "in_progress", "waiting_info", "resolved"]
                 ),
                 name="report_live_queues",
+            ),
+            # One small index per queue that is not a status: the list reads it in its default
+            # order (the deadline, then the id).
+            models.Index(
+                fields=["handling_due_at", "id"],
+                condition=models.Q(awaiting_rating=True),
+                name="report_awaiting_rating",
             ),
         ]
         constraints = [
@@ -229,6 +257,10 @@ class Report(models.Model):
                     )
                 ),
                 name="report_coordinates_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(awaiting_rating=False) | models.Q(status="resolved"),
+                name="report_awaiting_rating_is_resolved",
             ),
             models.CheckConstraint(
                 condition=models.Q(status="duplicate", duplicate_of__isnull=False)

@@ -25,6 +25,9 @@ DEFAULT_LIMIT = 1000
 MAX_PAGE_SIZE = 1000
 # Far past any real archive, and keeps the row offset well inside a 64-bit integer.
 MAX_PAGE = 100_000
+# A numbered page skips the records before it one by one, so its cost grows with its depth;
+# deeper than this, lists continue by keyset (``after``), updates by a later start_date.
+MAX_OFFSET = 10_000
 # Dates outside these years are typing mistakes; they also keep window arithmetic in range.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 _W3C_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$")
@@ -148,6 +151,11 @@ def paging(get, *, by_request_id: bool = False) -> Paging:
     )
     if result.after and result.page > 1:
         raise ParameterError("page and after cannot be used together")
+    if result.offset > MAX_OFFSET:
+        instead = "the after parameter (the Link header)" if by_request_id else "a later start_date"
+        raise ParameterError(
+            f"page numbers reach the first {MAX_OFFSET} records; go further with {instead}"
+        )
     return result
 
 

@@ -1,5 +1,5 @@
-"""Reads for the Open311 API, shaped so a page of requests is a single query and a page of
-updates two."""
+"""Reads for the Open311 API, shaped so a page of requests is three queries (the rows, then
+their public events and photos together) and a page of updates two."""
 
 from __future__ import annotations
 
@@ -43,31 +43,43 @@ REQUEST_FIELDS = (
 )
 
 
-def _latest_public_event():
-    return ReportEvent.objects.filter(report=OuterRef("pk"), is_public=True).order_by(
-        "-created_at", "-id"
-    )
-
-
 def with_public_details(queryset):
-    """Adds the last public message, the time of the last public change and the first
-    visible photo to each report, as correlated subqueries (one query in all)."""
-    return (
-        queryset.select_related("category", "department", "duplicate_of")
-        .only(*REQUEST_FIELDS)
-        .annotate(
-            last_public_note=Subquery(
-                _latest_public_event().exclude(public_message="").values("public_message")[:1]
-            ),
-            last_public_change=Subquery(_latest_public_event().values("created_at")[:1]),
-            first_photo=Subquery(
-                Photo.objects.shown_publicly()
-                .filter(report=OuterRef("pk"))
-                .order_by("position", "id")
-                .values("image")[:1]
-            ),
-        )
+    """The request fields, with the catalogue rows joined (one query). The last public message,
+    the time of the last public change and the first visible photo come after, for the rows
+    read: ``attach_public_details``."""
+    return queryset.select_related("category", "department", "duplicate_of").only(*REQUEST_FIELDS)
+
+
+def attach_public_details(reports: list[Report]) -> list[Report]:
+    """Sets ``last_public_note``, ``last_public_change`` and ``first_photo`` (the image name)
+    on each report, in two queries for the whole page: a correlated subquery per record cost
+    three index probes per row, a thousand rows a page."""
+    by_id = {report.pk: report for report in reports}
+    for report in reports:
+        report.last_public_note = report.last_public_change = report.first_photo = None
+    if not by_id:
+        return reports
+    events = (
+        ReportEvent.objects.filter(report_id__in=list(by_id), is_public=True)
+        .order_by("report_id", "-created_at", "-id")
+        .values_list("report_id", "created_at", "public_message")
     )
+    for report_id, created_at, message in events:
+        report = by_id[report_id]
+        if report.last_public_change is None:
+            report.last_public_change = created_at
+        if message and report.last_public_note is None:
+            report.last_public_note = message
+    photos = (
+        Photo.objects.shown_publicly()
+        .filter(report_id__in=list(by_id))
+        .order_by("report_id", "position", "id")
+        .values_list("report_id", "image")
+    )
+    for report_id, image in photos:
+        if by_id[report_id].first_photo is None:
+            by_id[report_id].first_photo = image
+    return reports
 
 
 def public_requests():
@@ -108,7 +120,7 @@ def requests_page(
     code; unknown: from the start) or ``skip`` requests from the start. ``start`` and ``end``
     bound the submission time; ``updated_after`` and ``updated_before`` the time of a public
     change. The next page's cursor
-    is a tracking code. Two queries with ``after``, one without."""
+    is a tracking code. Four queries with ``after``, three without."""
     reports = public_requests()
     if service_codes:
         reports = reports.filter(category__code__in=list(service_codes))
@@ -124,15 +136,19 @@ def requests_page(
     if bbox:
         reports = reports.filter(bbox.q())
     cursor = cursor_at(Report.objects.public(), order=REQUEST_ORDER, tracking_code=after)
-    return keyset_page(
+    page = keyset_page(
         reports, order=REQUEST_ORDER, size=size, cursor=cursor, skip=skip, write_cursor=_code_cursor
     )
+    attach_public_details(page.rows)
+    return page
 
 
 def requests_by_code(codes: list[str]) -> list[Report]:
     """Reports looked up by id: public ones in full, not-yet-public ones too (the caller shows
     them with minimal fields). Reports hidden by moderation are never found."""
-    reports = with_public_details(Report.objects.filter(tracking_code__in=codes, is_hidden=False))
+    reports = attach_public_details(
+        list(with_public_details(Report.objects.filter(tracking_code__in=codes, is_hidden=False)))
+    )
     by_code = {report.tracking_code: report for report in reports}
     return [by_code[code] for code in codes if code in by_code]
 

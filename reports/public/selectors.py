@@ -6,21 +6,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from reports.models import Photo, Report, ReportEvent
-from reports.models.querysets import answered_condition, handling_condition
-from reports.workflow import ANSWERED_STATUSES, status_group
+from reports.tallies import public_status_counts
+from reports.workflow import ANSWERED_STATUSES, HANDLING_STATUSES, status_group
 
 HOME_RECENT_REPORTS = 20
 
 
 def public_headline_counts() -> dict[str, int]:
-    return Report.objects.public().aggregate(
-        total=Count("id"),
-        in_progress=Count("id", filter=handling_condition()),
-        resolved=Count("id", filter=answered_condition()),
-    )
+    """Public reports in all, being handled, and answered: from the tallies (one query)."""
+    by_status = public_status_counts()
+    return {
+        "total": sum(by_status.values()),
+        "in_progress": sum(by_status[status] for status in HANDLING_STATUSES),
+        "resolved": sum(by_status[status] for status in ANSWERED_STATUSES),
+    }
 
 
 def recent_public_reports(*, limit: int) -> list[Report]:

@@ -298,7 +298,10 @@ def test_daily_digest_lists_due_today_overdue_and_waiting_for_rating(
     due_today = accept(submit_report(submitted_at=MONDAY_0900), at=MONDAY_0900, department=agency)
     Report.objects.filter(pk=due_today.pk).update(resolution_due_at=local(2026, 3, 10, 15, 0))
     resolved = submit_report(submitted_at=MONDAY_0900)
-    Report.objects.filter(pk=resolved.pk).update(status=Report.Status.RESOLVED, department=agency)
+    # As report_resolve leaves it: awaiting the reporter's rating.
+    Report.objects.filter(pk=resolved.pk).update(
+        status=Report.Status.RESOLVED, department=agency, awaiting_rating=True
+    )
     later = accept(submit_report(submitted_at=MONDAY_0900), at=MONDAY_0900, department=agency)
     awaiting_intake = submit_report(submitted_at=local(2026, 3, 9, 16, 0))
     Report.objects.filter(pk=later.pk).update(resolution_due_at=local(2026, 3, 20, 15, 0))

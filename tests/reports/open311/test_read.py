@@ -485,14 +485,33 @@ def test_requests_page_by_keyset_through_the_link_header(client, catalogue):
     assert f"after={newest_first[3]}" in numbered["Link"] and "page=" not in numbered["Link"]
 
 
-def test_requests_page_costs_one_query_or_two_with_a_cursor(
+def test_requests_page_costs_three_queries_or_four_with_a_cursor(
     client, catalogue, django_assert_num_queries
 ):
     made = [public_report() for _ in range(3)]
-    with django_assert_num_queries(1):
+    # the page, then its public events and photos together
+    with django_assert_num_queries(3):
         client.get(f"{BASE}/requests.json")
-    with django_assert_num_queries(2):  # the cursor's row, then the page
+    with django_assert_num_queries(4):  # the cursor's row first
         client.get(f"{BASE}/requests.json", {"after": made[-1].tracking_code})
+    for _ in range(20):
+        public_report()
+    with django_assert_num_queries(3):
+        assert len(client.get(f"{BASE}/requests.json").json()) == 23
+
+
+def test_numbered_pages_stop_where_keyset_paging_takes_over(client, catalogue):
+    deepest = client.get(f"{BASE}/requests.json", {"page": 11, "page_size": 1000})
+    assert deepest.status_code == 200
+    too_deep = client.get(f"{BASE}/requests.json", {"page": 12, "page_size": 1000})
+    assert too_deep.status_code == 400
+    assert too_deep.json()[0]["description"] == (
+        "page numbers reach the first 10000 records; go further with the after parameter "
+        "(the Link header)"
+    )
+    updates = client.get(f"{BASE}/servicerequestupdates.json", {"page": 102, "page_size": 100})
+    assert updates.status_code == 400
+    assert "a later start_date" in updates.json()[0]["description"]
 
 
 def test_page_and_after_together_are_refused(client, catalogue):
