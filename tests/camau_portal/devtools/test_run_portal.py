@@ -198,11 +198,13 @@ def test_first_run_serves_current_figures_survives_its_rollup_and_stops_on_ctrl_
         def probe_write_lock():
             with sqlite3.connect(database, timeout=5, isolation_level=None) as db:
                 while not probe_done.is_set():
+                    started = time.monotonic()
                     try:
                         db.execute("BEGIN IMMEDIATE")
                         db.execute("COMMIT")
                     except sqlite3.OperationalError as error:
-                        probe_failures.append(f"{time.strftime('%H:%M:%S')} {error}")
+                        waited = time.monotonic() - started
+                        probe_failures.append(f"{time.strftime('%H:%M:%S')} {error} {waited:.1f}s")
                     time.sleep(0.05)
 
         probe = threading.Thread(target=probe_write_lock)
