@@ -105,9 +105,12 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web server, the worker and beat share the embedded database.
+    # WAL lets the web server, the worker and beat share the embedded database: readers never
+    # wait. Writers take turns; one that finds the lock taken waits for it (busy_timeout, in
+    # ms) rather than failing with "database is locked". Every writer keeps its transactions
+    # short (the statistics rollup included), so the wait is normally a few milliseconds.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
     )
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 else:

@@ -5,18 +5,18 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from reports.public import selectors
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(request, "home.html", selectors.home_page())
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """Liveness for the load balancer: 503 only when this node cannot serve (no database).
 
@@ -44,7 +44,7 @@ def healthz(request):
     return JsonResponse({"status": "ok" if healthy else "degraded", "checks": checks})
 
 
-@require_GET
+@require_safe
 def media(request, path):
     """A photo from MEDIA_ROOT, for a server with no proxy in front that serves the folder.
 

@@ -30,6 +30,7 @@ from reports.workflow import (
     OFFICER,
     REPORTER,
 )
+from services.collation import VietnameseCollate
 
 Role = StaffMembership.Role
 _CACHE_ATTRIBUTE = "_staff_access_cache"
@@ -245,7 +246,7 @@ def assignable_users(
     if departments is not None:
         memberships = memberships.filter(department_id__in=list(departments))
     return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by(
-        "full_name", "email"
+        VietnameseCollate("full_name"), "email"
     )
 
 

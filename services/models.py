@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from services.collation import VietnameseCollate
+
 
 class BilingualNameMixin:
     """Picks the Vietnamese or English name for the active language."""
@@ -44,7 +46,7 @@ class Commune(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = [VietnameseCollate("name")]
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
 
@@ -78,7 +80,7 @@ class Department(BilingualNameMixin, models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        ordering = ["kind", "name_vi"]
+        ordering = [VietnameseCollate("name_vi")]
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
         constraints = [

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import timedelta
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,7 +16,7 @@ from PIL import Image, ImageDraw
 
 from accounts.models import StaffMembership
 from camau_portal.devtools.demo_accounts import DEMO_COMMUNE
-from camau_portal.devtools.demo_workflow import advance_demo_report, pick_demo_status
+from camau_portal.devtools.demo_workflow import advance_demo_report, pick_demo_plan
 from reports.intake.actions import report_submit
 from reports.intake.photos import photo_stage
 from services.models import Category, Commune, Department, ResponseTemplate
@@ -151,7 +150,8 @@ def seed_demo_reports(*, count: int, rng: random.Random, progress=None) -> list:
         entry = _demo_entry(index, rng, commune=commune)
         code = rng.choice(list(categories))
         title, description = SAMPLES[code]
-        submitted_at = now - timedelta(days=rng.randint(0, 45), minutes=rng.randint(0, 1440))
+        plan = pick_demo_plan(rng, left=count - 1 - index)
+        submitted_at = plan.received_at(now, rng, category=categories[code])
         with time_machine.travel(submitted_at, tick=False):
             # Staging commits on its own (no orphan file on failure), before the submission.
             photo = photo_stage(upload=demo_photo(code, index), staged_by="demo-seed").photo
@@ -175,7 +175,7 @@ def seed_demo_reports(*, count: int, rng: random.Random, progress=None) -> list:
                     "commune": place,
                 }
             )
-        advance_demo_report(report, pick_demo_status(rng), rng=rng, now=now)
+        advance_demo_report(report, plan, rng=rng, now=now)
         reports.append(report)
         if progress:
             progress(index + 1)

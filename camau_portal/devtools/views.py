@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 # What Django's file email backend writes between two messages.
 MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
@@ -45,7 +45,7 @@ def _summary(message, index: int) -> dict:
 # The emails shown in the frame carry their own inline styles (as email HTML must); no script.
 @csp_update({"style-src": ["'unsafe-inline'"]})
 @never_cache
-@require_GET
+@require_safe
 def dev_mail(request, name: str | None = None):
     """DEBUG only: the emails the embedded default wrote to var/mail, newest first."""
     folder = _mail_dir()
@@ -55,9 +55,10 @@ def dev_mail(request, name: str | None = None):
         selected = next((path for path in files if path.name == name), None)
         if selected is None:
             raise Http404
-    messages = []
+    # Not "messages": the base template loops over that name for the flash messages.
+    emails = []
     if selected is not None:
-        messages = [_summary(m, i) for i, m in enumerate(_messages(selected), start=1)]
+        emails = [_summary(m, i) for i, m in enumerate(_messages(selected), start=1)]
     listing = []
     for path in files[:200]:
         first = _messages(path)[:1]
@@ -71,7 +72,7 @@ def dev_mail(request, name: str | None = None):
     return render(
         request,
         "reports/dev_mail.html",
-        {"files": listing, "selected": selected.name if selected else None, "messages": messages},
+        {"files": listing, "selected": selected.name if selected else None, "emails": emails},
     )
 
 

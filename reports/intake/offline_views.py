@@ -10,7 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import condition, require_GET, require_POST
+from django.views.decorators.http import condition, require_POST, require_safe
 
 from reports.intake.offline import service_worker_script, web_app_manifest, worker_version
 from reports.intake.photos import photo_stage_once
@@ -27,7 +27,7 @@ from reports.intake.uploads import photo_owner
 from reports.private_link import private_report_url
 
 
-@require_GET
+@require_safe
 @condition(etag_func=lambda request: worker_version())
 def service_worker(request):
     # Served from the site's root so its scope may cover the report form; "no-cache" makes the
@@ -40,7 +40,7 @@ def service_worker(request):
     return response
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=24 * 3600)
 def web_manifest(request):
     return JsonResponse(

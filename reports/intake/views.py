@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from reports.intake import selectors as intake_selectors
 from reports.intake.forms import ReportForm
@@ -20,9 +20,9 @@ from reports.public import selectors
 from services.geo import province_geography
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_new(request):
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = ReportForm(user=request.user, initial=_initial_from_query(request))
         return _render_report_form(request, form)
     submission = submit_report_form(request)
@@ -88,7 +88,7 @@ def _initial_from_query(request) -> dict:
     return initial
 
 
-@require_GET
+@require_safe
 def report_submitted(request, code: str):
     if code not in request.session.get(SUBMITTED_SESSION_KEY, []):
         return redirect("reports:detail", code=code)
@@ -105,7 +105,7 @@ def report_submitted(request, code: str):
     )
 
 
-@require_GET
+@require_safe
 def nearby_reports(request):
     """Already reported? Candidates for the form while the reporter fills it in."""
     try:
@@ -120,7 +120,7 @@ def nearby_reports(request):
     return render(request, "reports/_nearby.html", {"nearby": nearby, "inline": True})
 
 
-@require_GET
+@require_safe
 def commune_for_point(request):
     """The commune suggested for a pin, and whether the pin is inside the province at all."""
     try:

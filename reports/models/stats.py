@@ -140,11 +140,17 @@ class RollupState(models.Model):
     """How far the derived tables have caught up with the reports."""
 
     name = models.CharField(max_length=40, primary_key=True)
-    watermark = models.DateTimeField(_("up to date until"))
+    # Empty until the first full build.
+    watermark = models.DateTimeField(_("up to date until"), null=True, blank=True)
+    # A lease rather than a row lock held for the whole run: on SQLite a transaction that
+    # long would keep sign-ins and submissions waiting for the write lock.
+    running_until = models.DateTimeField(_("refresh running until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("rollup state")
         verbose_name_plural = _("rollup states")
 
     def __str__(self):
+        if self.watermark is None:
+            return self.name
         return f"{self.name} {self.watermark:%d/%m/%Y %H:%M}"

@@ -14,6 +14,7 @@ from reports.models.querysets import public_condition
 from reports.pagination import Page, SortOrder, cursor_at, keyset_page
 from reports.public.map import BBox
 from reports.workflow import DISMISSED_STATUSES, status_when_posted
+from services.collation import VietnameseCollate
 from services.models import Category
 
 # Requests newest first; updates oldest first (a feed read from where the client left off).
@@ -235,7 +236,7 @@ def public_updates(*, start, end, size: int, skip: int = 0) -> list[ReportEvent]
 
 
 def active_services() -> list[Category]:
-    return list(Category.objects.filter(is_active=True))
+    return list(Category.objects.filter(is_active=True).order_by(VietnameseCollate("name_vi")))
 
 
 def active_service(code: str) -> Category | None:

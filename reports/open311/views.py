@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from reports.open311 import params, selectors, serializers
 from reports.open311.auth import authenticate
@@ -34,7 +34,7 @@ def _openapi_document() -> dict:
     return json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
 
 
-@require_GET
+@require_safe
 def openapi(request):
     response = JsonResponse(_openapi_document(), json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"
@@ -46,7 +46,7 @@ def not_found(request):
     return render_errors(fmt, 404, f"{request.path} is not part of this API")
 
 
-@require_GET
+@require_safe
 def discovery(request, fmt):
     changeset = w3c_datetime(API_CHANGESET)
     return render(
@@ -73,12 +73,12 @@ def discovery(request, fmt):
     )
 
 
-@require_GET
+@require_safe
 def service_list(request, fmt):
     return render(fmt, "services", [serializers.service(c) for c in selectors.active_services()])
 
 
-@require_GET
+@require_safe
 def service_definition(request, fmt, code):
     category = selectors.active_service(code)
     if category is None:
@@ -173,7 +173,7 @@ def _link(request, *, rel: str, after: str) -> str:
     return f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="{rel}"'
 
 
-@require_GET
+@require_safe
 @in_requested_language
 def service_request(request, fmt, code):
     found = selectors.requests_by_code([code])
@@ -182,7 +182,7 @@ def service_request(request, fmt, code):
     return render(fmt, "service_requests", _records(request, found))
 
 
-@require_GET
+@require_safe
 @in_requested_language
 def service_request_updates(request, fmt):
     """The FixMyStreet extension: public changes to public reports in a time window, and the

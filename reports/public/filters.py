@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.models import Report
 from reports.workflow import STATUS_GROUP_LABELS
+from services.collation import VietnameseCollate
 from services.models import Category, Commune
 
 STATUS_GROUP_CHOICES = list(STATUS_GROUP_LABELS.items())
@@ -29,7 +30,7 @@ FILTER_NAMES = ("category", "status", "commune", "period")
 class PublicReportFilter(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(
         label=_("Category"),
-        queryset=Category.objects.filter(is_active=True),
+        queryset=Category.objects.filter(is_active=True).order_by(VietnameseCollate("name_vi")),
         to_field_name="code",
         empty_label=_("All categories"),
     )

@@ -242,21 +242,25 @@ def _located_public_reports():
     return Report.objects.public().filter(latitude__isnull=False, longitude__isnull=False)
 
 
-@transaction.atomic
 def rebuild_map_cells() -> int:
-    """Recreates every map cell from the reports. Returns the number of cells written."""
-    MapCell.objects.all().delete()
-    written = 0
-    for level in PRECOMPUTED_LEVELS:
-        cells = _build_cells(_located_public_reports(), level)
+    """Recreates every map cell from the reports. Returns the number of cells written.
+
+    The cells are computed first and written in one short transaction, so the write lock (the
+    only one on SQLite) is held for the writing only."""
+    cells = [
+        cell
+        for level in PRECOMPUTED_LEVELS
+        for cell in _build_cells(_located_public_reports(), level)
+    ]
+    with transaction.atomic():
+        MapCell.objects.all().delete()
         MapCell.objects.bulk_create(cells, batch_size=2000)
-        written += len(cells)
-    return written
+    return len(cells)
 
 
-@transaction.atomic
 def refresh_map_units(units: Iterable[tuple[int, int]]) -> int:
-    """Recomputes the cells inside the given units (cells of the coarsest level). Idempotent."""
+    """Recomputes the cells inside the given units (cells of the coarsest level). Idempotent.
+    Each unit is computed, then written in a short transaction of its own."""
     written = 0
     for unit_row, unit_col in sorted(set(units)):
         south, west = unit_row / UNIT_LEVEL, unit_col / UNIT_LEVEL
@@ -264,18 +268,19 @@ def refresh_map_units(units: Iterable[tuple[int, int]]) -> int:
         reports = _located_public_reports().filter(
             latitude__gte=south, latitude__lt=north, longitude__gte=west, longitude__lt=east
         )
-        for level in PRECOMPUTED_LEVELS:
-            factor = level // UNIT_LEVEL
-            MapCell.objects.filter(
-                level=level,
-                row__gte=unit_row * factor,
-                row__lt=(unit_row + 1) * factor,
-                col__gte=unit_col * factor,
-                col__lt=(unit_col + 1) * factor,
-            ).delete()
-            cells = _build_cells(reports, level)
-            MapCell.objects.bulk_create(cells, batch_size=2000)
-            written += len(cells)
+        cells_by_level = {level: _build_cells(reports, level) for level in PRECOMPUTED_LEVELS}
+        with transaction.atomic():
+            for level, cells in cells_by_level.items():
+                factor = level // UNIT_LEVEL
+                MapCell.objects.filter(
+                    level=level,
+                    row__gte=unit_row * factor,
+                    row__lt=(unit_row + 1) * factor,
+                    col__gte=unit_col * factor,
+                    col__lt=(unit_col + 1) * factor,
+                ).delete()
+                MapCell.objects.bulk_create(cells, batch_size=2000)
+                written += len(cells)
     return written
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from reports.handling.selectors import reporter_options
@@ -42,7 +42,7 @@ def _detail_context(report, *, private: bool, staff: bool) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def report_detail(request, code: str):
     report = selectors.report_by_code(code)
     if report is None:
@@ -62,7 +62,7 @@ def report_detail(request, code: str):
     return render(request, "reports/not_public.html", {"code": code}, status=404)
 
 
-@require_GET
+@require_safe
 def report_private(request, code: str, token: str):
     if not private_token_valid(code, token):
         raise Http404
@@ -125,7 +125,7 @@ def _follow_form_again(request, report, form, *, status: int):
     return render(request, "reports/detail.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def track(request):
     form = TrackForm(request.POST or request.GET or None)
     if form.is_bound and form.is_valid():

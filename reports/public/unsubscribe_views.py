@@ -20,13 +20,13 @@ from reports.subscriptions import (
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def follow_confirm(request, token: str):
     """GET asks to confirm (link scanners must not follow for anyone); POST confirms."""
     follower = follower_for_confirm_token(token)
     if follower is None:
         return render(request, "reports/follow_confirm.html", {"invalid": True}, status=404)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(
             request,
             "reports/follow_confirm.html",
@@ -41,10 +41,10 @@ def follow_confirm(request, token: str):
 # "List-Unsubscribe=One-Click" without any cookie or CSRF token.
 @csrf_exempt
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token: str):
     """GET asks for confirmation (link scanners must not unsubscribe anyone); POST acts."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         follower = get_object_or_404(
             Follower.objects.select_related("report"), unsubscribe_token=token
         )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_cookie
 
 from reports.csv_export import csv_lines, csv_response
@@ -29,7 +29,7 @@ def _filterset(request) -> PublicReportFilter:
     )
 
 
-@require_GET
+@require_safe
 def map_page(request):
     filterset = _filterset(request)
     south, west, north, east = settings.PROVINCE_BBOX
@@ -51,7 +51,7 @@ def map_page(request):
     )
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=60)
 def map_data(request):
     """Compact JSON for one map box: points, or grid cells when the box holds too many."""
@@ -73,7 +73,7 @@ def map_data(request):
     return JsonResponse(payload)
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=60)
 @vary_on_cookie  # the language may come from the cookie
 def map_summary(request, code):
@@ -97,7 +97,7 @@ def map_summary(request, code):
     )
 
 
-@require_GET
+@require_safe
 def report_list(request):
     filterset = _filterset(request)
     page = listing.public_report_page(
@@ -131,7 +131,7 @@ def _public_url(request, code: str) -> str:
     return request.build_absolute_uri(Report(tracking_code=code).get_absolute_url())
 
 
-@require_GET
+@require_safe
 def export_csv(request):
     filterset = _filterset(request)
     names = [name for name, _lookup in listing.EXPORT_FIELDS]
@@ -148,7 +148,7 @@ def export_csv(request):
     )
 
 
-@require_GET
+@require_safe
 def export_geojson(request):
     filterset = _filterset(request)
 

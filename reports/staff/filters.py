@@ -14,6 +14,7 @@ from reports.models import Report
 from reports.permissions import assignable_users
 from reports.search import fold_diacritics
 from reports.tracking import normalise_tracking_code
+from services.collation import VietnameseCollate
 from services.models import Category, Commune, Department
 
 # A tracking code as people type it: "CM-4K7P-X9QD", "cm 4k7p x9qd", "4K7PX9QD".
@@ -64,7 +65,10 @@ class StaffReportFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(choices=Report.Status.choices, label=_("Status"))
     category = django_filters.ModelChoiceFilter(
-        queryset=Category.objects.only("id", "name_vi", "name_en"), label=_("Category")
+        queryset=Category.objects.only("id", "name_vi", "name_en").order_by(
+            VietnameseCollate("name_vi")
+        ),
+        label=_("Category"),
     )
     commune = django_filters.ModelChoiceFilter(
         queryset=Commune.objects.only("id", "name"), label=_("Commune")

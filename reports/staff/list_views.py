@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from reports.csv_export import csv_response
 from reports.handling.actions import reports_bulk_accept, reports_bulk_assign
@@ -62,7 +62,7 @@ def _query_without(request, *names) -> str:
     return query.urlencode()
 
 
-@require_GET
+@require_safe
 @staff_required
 def report_list(request):
     ctx, queues, queue, visible, filterset, reports, sort = _filtered(request)
@@ -103,7 +103,7 @@ def report_list(request):
     )
 
 
-@require_GET
+@require_safe
 @staff_required
 def report_export(request):
     _ctx, _queues, queue, _visible, _filterset, reports, sort = _filtered(request)

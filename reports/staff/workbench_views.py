@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from reports.backoffice.outbox import deliveries_of
 from reports.handling import actions as handling
@@ -233,7 +233,7 @@ def _render(
     )
 
 
-@require_GET
+@require_safe
 @staff_required
 def report_workbench(request, code: str):
     report = workbench_report(request.user, code)

@@ -15,6 +15,7 @@ from django.db.models import Sum
 from reports.models import DailyStat, Report, RollupState
 from reports.models.stats import CHANNEL_STAT_KEYS, DURATION_BUCKET_COUNT, duration_bucket_field
 from reports.stats.durations import median_hours
+from services.collation import vietnamese_sort_key
 from services.models import Category, Commune, Department
 
 Scope = DailyStat.Scope
@@ -161,7 +162,7 @@ class Overview:
             key=lambda f: (
                 -(f.resolution.on_time_rate if f.resolution.on_time_rate is not None else -1),
                 f.open,
-                f.name,
+                vietnamese_sort_key(f.name),
             ),
         )
 
@@ -218,7 +219,7 @@ def channel_figures(period: Period) -> list[Figures]:
 
 def _top(categories: list[Figures]) -> list[Figures]:
     busy = [f for f in categories if f.received]
-    return sorted(busy, key=lambda f: (-f.received, f.name))[:TOP_CATEGORIES]
+    return sorted(busy, key=lambda f: (-f.received, vietnamese_sort_key(f.name)))[:TOP_CATEGORIES]
 
 
 def _updated_at() -> datetime | None:

@@ -4,6 +4,11 @@ Each run looks at what changed since the previous run (reports saved, events wri
 given, deadlines passed) and recomputes only the days and map areas those reports belong to.
 Runs overlap by a margin so that a transaction committing late is still seen; recomputing is
 idempotent, so seeing a change twice does no harm.
+
+Every write is a short transaction of its own (one day of the rollup, one map area): on the
+embedded SQLite database a transaction holds the only write lock, and a rollup holding it for
+its whole run would keep sign-ins and submissions waiting. One run at a time is ensured by a
+lease on the state row instead.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from reports.stats.rollup import days_of_reports, local_day, rebuild_daily_stats
 
 STATE_NAME = "reports"
 OVERLAP = timedelta(minutes=5)
+# Longer than any run; a run that died holding the lease blocks the next ones this long at most.
+LEASE = timedelta(minutes=30)
 
 
 @dataclass
@@ -29,6 +36,7 @@ class RefreshResult:
     reports: int
     days: int
     map_units: int
+    skipped: bool = False
 
 
 def changed_report_ids(since: datetime, now: datetime) -> set[int]:
@@ -46,29 +54,64 @@ def changed_report_ids(since: datetime, now: datetime) -> set[int]:
     return ids
 
 
+def _claim(now: datetime) -> RollupState | None:
+    """Takes the lease in a short transaction; None while another run holds it."""
+    with transaction.atomic():
+        RollupState.objects.get_or_create(name=STATE_NAME)
+        claimed = (
+            RollupState.objects.filter(name=STATE_NAME)
+            .filter(Q(running_until__isnull=True) | Q(running_until__lte=now))
+            .update(running_until=now + LEASE)
+        )
+    return RollupState.objects.get(name=STATE_NAME) if claimed else None
+
+
+def _release(*, watermark: datetime | None) -> None:
+    changes = {"running_until": None}
+    if watermark is not None:
+        changes["watermark"] = watermark
+    RollupState.objects.filter(name=STATE_NAME).update(**changes)
+
+
+def _rebuild(now: datetime) -> None:
+    rebuild_daily_stats(now=now)
+    rebuild_map_cells()
+
+
 def rebuild_all(*, now: datetime | None = None) -> RefreshResult:
     """Recreates both derived tables from scratch and records the watermark."""
     now = now or timezone.now()
-    rebuild_daily_stats(now=now)
-    rebuild_map_cells()
-    RollupState.objects.update_or_create(name=STATE_NAME, defaults={"watermark": now})
+    if _claim(now) is None:
+        return RefreshResult(rebuilt=False, reports=0, days=0, map_units=0, skipped=True)
+    watermark = None
+    try:
+        _rebuild(now)
+        watermark = now
+    finally:
+        _release(watermark=watermark)
     return RefreshResult(rebuilt=True, reports=Report.objects.count(), days=0, map_units=0)
 
 
 def refresh_rollups(*, now: datetime | None = None) -> RefreshResult:
-    """Brings the rollup and the map cells up to date. The first run rebuilds everything."""
+    """Brings the rollup and the map cells up to date. The first run rebuilds everything;
+    a run that finds another one under way does nothing (that one will see the changes)."""
     now = now or timezone.now()
-    with transaction.atomic():
-        state = RollupState.objects.select_for_update().filter(name=STATE_NAME).first()
-        if state is None:
-            return rebuild_all(now=now)
-        since = state.watermark - OVERLAP
-        ids = changed_report_ids(since, now)
+    state = _claim(now)
+    if state is None:
+        return RefreshResult(rebuilt=False, reports=0, days=0, map_units=0, skipped=True)
+    watermark = None
+    try:
+        if state.watermark is None:
+            _rebuild(now)
+            watermark = now
+            return RefreshResult(rebuilt=True, reports=Report.objects.count(), days=0, map_units=0)
+        ids = changed_report_ids(state.watermark - OVERLAP, now)
         # Today's rows always exist, even on a day without reports.
         days = days_of_reports(ids) | {local_day(now)}
         recompute_days(days, now=now)
         units = units_of_reports(ids)
         refresh_map_units(units)
-        state.watermark = now
-        state.save(update_fields=["watermark"])
+        watermark = now
+    finally:
+        _release(watermark=watermark)
     return RefreshResult(rebuilt=False, reports=len(ids), days=len(days), map_units=len(units))

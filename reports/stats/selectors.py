@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reports.permissions import StaffAccess
+from services.collation import sorted_by_name
 from services.models import Department
 
 
@@ -12,4 +13,4 @@ def departments_for_statistics(access: StaffAccess) -> tuple[bool, list[Departme
     if access.sees_all or access.enters_only:
         return True, list(Department.objects.filter(is_active=True))
     own = Department.objects.filter(pk__in=access.agency_departments)
-    return False, sorted(own, key=lambda d: d.name)
+    return False, sorted_by_name(own, lambda department: department.name)

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from reports.permissions import staff_access
 from reports.stats.figures import Overview, department_overview, province_overview
@@ -41,14 +41,14 @@ def _context(request, overview: Overview, form: PeriodForm, **extra) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def public_stats(request):
     form = PeriodForm(request.GET or None)
     overview = province_overview(form.selected_period())
     return render(request, "stats/public.html", _context(request, overview, form))
 
 
-@require_GET
+@require_safe
 def staff_stats(request):
     """Agency staff see their agency; leaders and the intake centre see the province and may
     open any agency."""

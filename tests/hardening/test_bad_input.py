@@ -251,7 +251,7 @@ def test_bulk_codes_that_are_not_tracking_codes_are_refused(client, staff):  # n
         reverse("staff:bulk"), {"action": "accept", "codes": ["CM-\x00"]}, follow=True
     )
     assert response.status_code == 200
-    assert "Chỉ chọn được mã theo dõi" in response.content.decode()
+    assert "Chỉ chọn được mã tra cứu" in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -312,6 +312,9 @@ class Browser:
     def get(self, path: str) -> HttpResponse:
         return self._send(urllib.request.Request(self.base_url + path))
 
+    def head(self, path: str) -> HttpResponse:
+        return self._send(urllib.request.Request(self.base_url + path, method="HEAD"))
+
     def post_form(self, path: str, fields: dict) -> HttpResponse:
         """A form as the browser sends it (multipart, files allowed), with the CSRF token."""
         token = next(cookie.value for cookie in self.cookies if cookie.name == "csrftoken")

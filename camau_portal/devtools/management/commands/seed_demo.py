@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from camau_portal.devtools.demo import create_demo_response_templates, seed_demo_reports
 from camau_portal.devtools.demo_accounts import DEMO_PASSWORD, create_demo_accounts
 from reports.models import Report
+from reports.stats.refresh import rebuild_all
 
 
 class Command(BaseCommand):
@@ -35,3 +36,6 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         created = seed_demo_reports(count=reports, rng=rng)
         self.stdout.write(f"Created {len(created)} demo reports.")
+        # The statistics pages and the map show the demo from the first visit.
+        rebuild_all()
+        self.stdout.write("Statistics and map built.")
