@@ -79,6 +79,8 @@ class EventInline(ReadOnlyMixin, admin.TabularInline):
 
 
 class ModerationActionForm(ActionForm):
+    """The bulk actions of the report list; the empty choice says what to do, not "---------"."""
+
     hidden_reason = forms.CharField(label=_("Reason for hiding"), required=False, max_length=255)
 
 
@@ -165,6 +167,9 @@ class ReportAdmin(BigTableAdmin):
         ),
     ]
     actions = ["hide_reports", "show_reports"]
+
+    def get_action_choices(self, request, default_choices=None):
+        return super().get_action_choices(request, default_choices=[("", _("Choose an action"))])
 
     def get_readonly_fields(self, request, obj=None):
         editable = {"is_hidden", "hidden_reason"}

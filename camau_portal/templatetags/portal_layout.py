@@ -23,12 +23,9 @@ def menu_link(context, view_name: str, label: str, *also_current: str):
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     current = match is not None and match.view_name in (view_name, *also_current)
-    return format_html(
-        '<li><a href="{}"{}>{}</a></li>',
-        url,
-        format_html(' aria-current="page"') if current else "",
-        label,
-    )
+    if current:
+        return format_html('<li><a href="{}" aria-current="page">{}</a></li>', url, label)
+    return format_html('<li><a href="{}">{}</a></li>', url, label)
 
 
 @register.simple_tag
