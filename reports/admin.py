@@ -46,8 +46,21 @@ class ReadOnlyMixin:
         return False
 
 
+class PhotoInlineForm(forms.ModelForm):
+    """A table row has column headings, not labels: each field gets its own accessible name."""
+
+    class Meta:
+        model = Photo
+        fields = ["is_hidden", "hidden_reason"]
+        widgets = {
+            "is_hidden": forms.CheckboxInput(attrs={"aria-label": _("Hide this photo")}),
+            "hidden_reason": forms.TextInput(attrs={"aria-label": _("Reason for hiding")}),
+        }
+
+
 class PhotoInline(admin.TabularInline):
     model = Photo
+    form = PhotoInlineForm
     fields = ["preview", "kind", "created_at", "is_hidden", "hidden_reason"]
     readonly_fields = ["preview", "kind", "created_at"]
     extra = 0
@@ -60,10 +73,11 @@ class PhotoInline(admin.TabularInline):
     @admin.display(description=_("photo"))
     def preview(self, photo):
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="" '
-            'style="max-height:80px;max-width:120px"></a>',
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" '
+            'class="admin-photo-preview"></a>',
             photo.image.url,
             photo.display_url,
+            _("Open the photo in full size"),
         )
 
 

@@ -106,6 +106,10 @@ class StaffReportFilter(django_filters.FilterSet):
             _bootstrap(field.widget)
             if hasattr(field, "empty_label"):
                 field.empty_label = _("All")
+        # The two dates of the range share one visible label: each needs its own name.
+        start, end = self.form.fields["submitted"].widget.widgets
+        start.attrs["aria-label"] = _("Submitted from")
+        end.attrs["aria-label"] = _("Submitted until")
 
     def filter_search(self, queryset, name, value):
         return search_reports(queryset, value)
