@@ -30,6 +30,7 @@ FORM_ASSETS = (
     "vendor/leaflet/leaflet.css",
     "vendor/bootstrap/bootstrap.bundle.min.js",
     "vendor/leaflet/leaflet.js",
+    "js/leaflet-icons.js",
     "vendor/leaflet/images/marker-icon.png",
     "vendor/leaflet/images/marker-icon-2x.png",
     "vendor/leaflet/images/marker-shadow.png",
