@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -106,6 +107,20 @@ def user_verify_email(*, user: User) -> int:
         logger.info("Account %s confirmed its email address", user.pk)
     responses = email_confirmed.send(sender=User, user=user)
     return sum(joined for _receiver, joined in responses if isinstance(joined, int))
+
+
+def user_language_remember(*, user: User, language: str) -> bool:
+    """Save ``language`` as the language ``user`` reads the portal and their emails in.
+
+    Called when someone signs in: the language they were browsing in is the one they chose
+    last, so the account follows it (never the other way round). Unknown codes are ignored.
+    Returns whether the account changed.
+    """
+    if language not in dict(settings.LANGUAGES) or user.preferred_language == language:
+        return False
+    changed = User.objects.filter(pk=user.pk).update(preferred_language=language)
+    user.preferred_language = language
+    return bool(changed)
 
 
 def _account_email_queue(*, user: User, template: str, window: int) -> OutboundEmail | None:

@@ -400,6 +400,9 @@ OPEN311_CONTACT = env.str("OPEN311_CONTACT", default="ioc@camau.gov.vn")
 # A media_url on a private or loopback address is refused (it could reach internal services);
 # only a closed test network switches this on.
 OPEN311_MEDIA_PRIVATE_HOSTS = env.bool("OPEN311_MEDIA_PRIVATE_HOSTS", default=False)
+# The intake centre's hotline and address, in every page's footer and on the error pages.
+PORTAL_HOTLINE = env.str("PORTAL_HOTLINE", default="1022")
+PORTAL_CONTACT_EMAIL = env.str("PORTAL_CONTACT_EMAIL", default="ioc@camau.gov.vn")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -475,6 +478,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# A refused form (its security token missing or stale) gets the portal's own page.
+CSRF_FAILURE_VIEW = "camau_portal.errors.csrf_failure"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

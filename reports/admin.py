@@ -47,8 +47,21 @@ class ReadOnlyMixin:
         return False
 
 
+class PhotoInlineForm(forms.ModelForm):
+    """A table row has column headings, not labels: each field gets its own accessible name."""
+
+    class Meta:
+        model = Photo
+        fields = ["is_hidden", "hidden_reason"]
+        widgets = {
+            "is_hidden": forms.CheckboxInput(attrs={"aria-label": _("Hide this photo")}),
+            "hidden_reason": forms.TextInput(attrs={"aria-label": _("Reason for hiding")}),
+        }
+
+
 class PhotoInline(admin.TabularInline):
     model = Photo
+    form = PhotoInlineForm
     fields = ["preview", "kind", "created_at", "is_hidden", "hidden_reason"]
     readonly_fields = ["preview", "kind", "created_at"]
     extra = 0
@@ -63,10 +76,11 @@ class PhotoInline(admin.TabularInline):
         if not photo.is_ready:  # nothing unprocessed has an address
             return photo.get_state_display()
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="" '
-            'style="max-height:80px;max-width:120px"></a>',
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" '
+            'class="admin-photo-preview"></a>',
             photo.full_url,
             photo.display_url,
+            _("Open the photo in full size"),
         )
 
 
@@ -82,6 +96,8 @@ class EventInline(ReadOnlyMixin, admin.TabularInline):
 
 
 class ModerationActionForm(ActionForm):
+    """The bulk actions of the report list; the empty choice says what to do, not "---------"."""
+
     hidden_reason = forms.CharField(label=_("Reason for hiding"), required=False, max_length=255)
 
 
@@ -169,6 +185,9 @@ class ReportAdmin(BigTableAdmin):
         ),
     ]
     actions = ["hide_reports", "show_reports"]
+
+    def get_action_choices(self, request, default_choices=None):
+        return super().get_action_choices(request, default_choices=[("", _("Choose an action"))])
 
     def get_readonly_fields(self, request, obj=None):
         editable = {"is_hidden", "hidden_reason"}

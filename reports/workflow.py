@@ -25,7 +25,13 @@ OPEN_STATUSES = frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.WAITING_INF
 FIXED_STATUSES = frozenset({S.RESOLVED})
 CLOSED_STATUSES = frozenset({S.CLOSED, S.REJECTED, S.DUPLICATE})
 STATUS_GROUPS = {"open": OPEN_STATUSES, "fixed": FIXED_STATUSES, "closed": CLOSED_STATUSES}
-STATUS_GROUP_LABELS = {"open": _("Open"), "fixed": _("Fixed"), "closed": _("Closed")}
+# The fixed group is exactly the resolved status, so it carries that status' label: one wording
+# for the same thing on the map, the filters and the report pages.
+STATUS_GROUP_LABELS = {
+    "open": _("Open"),
+    "fixed": S.RESOLVED.label,
+    "closed": _("Closed"),
+}
 
 # Finer groups the workflow itself works with.
 # An agency has the report: accepted and not yet resolved.

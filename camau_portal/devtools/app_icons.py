@@ -1,4 +1,4 @@
-"""Draws the installed app's icons: a white map pin over two waves of water on the portal's blue.
+"""Draws the installed app's icons: a white map pin over two waves of water on the portal's green.
 
 Drawn at four times the size and scaled down, so the edges are smooth. A maskable icon fills
 its square and keeps the pin inside the central circle (80% of the width) that every launcher
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-PORTAL_BLUE = (13, 110, 253)  # Bootstrap's primary, the navigation bar's colour
+PORTAL_GREEN = (0, 77, 72)  # the header colour, --portal-brand-dark in static/css/theme.css
 WHITE = (255, 255, 255)
 _OVERSAMPLE = 4
 
@@ -30,10 +30,10 @@ def draw_icon(edge: int, *, maskable: bool) -> Image.Image:
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     if maskable:
-        draw.rectangle((0, 0, size, size), fill=PORTAL_BLUE)
+        draw.rectangle((0, 0, size, size), fill=PORTAL_GREEN)
         artwork = size * 0.76  # inside the safe zone, a circle of 80% of the width
     else:
-        draw.rounded_rectangle((0, 0, size - 1, size - 1), radius=size * 0.22, fill=PORTAL_BLUE)
+        draw.rounded_rectangle((0, 0, size - 1, size - 1), radius=size * 0.22, fill=PORTAL_GREEN)
         artwork = size * 0.92
     inset = (size - artwork) / 2
     _draw_pin(draw, left=inset, top=inset, extent=artwork)
@@ -58,7 +58,9 @@ def _draw_pin(draw: ImageDraw.ImageDraw, *, left: float, top: float, extent: flo
         (centre_x - radius, head_y - radius, centre_x + radius, head_y + radius), fill=WHITE
     )
     hole = radius * 0.42
-    draw.ellipse((centre_x - hole, head_y - hole, centre_x + hole, head_y + hole), fill=PORTAL_BLUE)
+    draw.ellipse(
+        (centre_x - hole, head_y - hole, centre_x + hole, head_y + hole), fill=PORTAL_GREEN
+    )
 
 
 def _draw_waves(draw: ImageDraw.ImageDraw, *, left: float, top: float, extent: float) -> None:

@@ -1,16 +1,20 @@
 """Measures what a page costs to load: its HTML and every stylesheet, script and image it
-references from our own static files, each gzip-compressed as WhiteNoise serves it in production.
-Map tiles and uploaded photos are excluded (they load on demand)."""
+references from our own static files, and the web fonts its stylesheets declare (a Vietnamese
+page uses every subset and weight we ship), each gzip-compressed as WhiteNoise serves it in
+production. Map tiles and uploaded photos are excluded (they load on demand)."""
 
 from __future__ import annotations
 
 import gzip
+import posixpath
 import re
 from dataclasses import dataclass
 
 from django.contrib.staticfiles import finders
 from django.test import Client
 
+_FONT_FACE_RE = re.compile(r"@font-face\s*{[^}]*}")
+_CSS_URL_RE = re.compile(r"""url\(\s*["']?(?P<url>[^"')]+)["']?\s*\)""")
 _ASSET_RE = re.compile(r'<(?:link[^>]+href|script[^>]+src|img[^>]+src)="(?P<url>/static/[^"]+)"')
 # Files WhiteNoise does not compress because they are already compressed.
 _PRECOMPRESSED = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".woff2")
@@ -46,6 +50,24 @@ def measure_page(path: str, *, client: Client | None = None) -> PageWeight:
         if found is None:
             raise ValueError(f"{path} references a missing static file {url}")
         with open(found, "rb") as handle:
-            assets[url] = _transferred(handle.read(), url)
-        # Leaflet's stylesheet pulls its marker images; count what the form page shows.
+            content = handle.read()
+        assets[url] = _transferred(content, url)
+        if url.endswith(".css"):
+            assets.update(_font_files(url, content.decode()))
     return PageWeight(path=path, html_bytes=_transferred(html, path), assets=assets)
+
+
+def _font_files(stylesheet_url: str, css: str) -> dict[str, int]:
+    """The font files a stylesheet's @font-face rules load, by their static URL."""
+    fonts = {}
+    for face in _FONT_FACE_RE.findall(css):
+        for match in _CSS_URL_RE.finditer(face):
+            url = posixpath.normpath(
+                posixpath.join(posixpath.dirname(stylesheet_url), match["url"])
+            )
+            found = finders.find(url.removeprefix("/static/"))
+            if found is None:
+                raise ValueError(f"{stylesheet_url} references a missing font {url}")
+            with open(found, "rb") as handle:
+                fonts[url] = _transferred(handle.read(), url)
+    return fonts

@@ -19,7 +19,14 @@ from django.utils.translation import ngettext
 # that the page references nothing else.
 FORM_ASSETS = (
     "vendor/bootstrap/bootstrap.min.css",
+    "css/fonts.css",
+    "vendor/be-vietnam-pro/be-vietnam-pro-latin-400-normal.woff2",
+    "vendor/be-vietnam-pro/be-vietnam-pro-latin-700-normal.woff2",
+    "vendor/be-vietnam-pro/be-vietnam-pro-vietnamese-400-normal.woff2",
+    "vendor/be-vietnam-pro/be-vietnam-pro-vietnamese-700-normal.woff2",
+    "css/theme.css",
     "css/portal.css",
+    "img/portal-mark.svg",
     "vendor/leaflet/leaflet.css",
     "vendor/bootstrap/bootstrap.bundle.min.js",
     "vendor/leaflet/leaflet.js",
@@ -35,7 +42,7 @@ FORM_ASSETS = (
 # The worker's own code: the outbox (shared with the page) and the worker proper.
 WORKER_SCRIPTS = ("js/outbox.js", "js/service-worker.js")
 
-THEME_COLOUR = "#0d6efd"  # the navigation bar's blue
+THEME_COLOUR = "#004d48"  # the header's green (--portal-brand-dark in static/css/theme.css)
 BACKGROUND_COLOUR = "#ffffff"
 APP_ICONS = (
     ("icons/app-192.png", "192x192", "any"),

@@ -72,6 +72,10 @@ def _render_report_form(
                 attrs={
                     "id": "id_photos",
                     "class": "form-control" + (" is-invalid" if photo_errors else ""),
+                    "aria-describedby": " ".join(
+                        [f"photo-error-{n}" for n in range(1, len(photo_errors) + 1)]
+                        + ["photo-help"]
+                    ),
                 },
                 max_files=settings.PHOTOS_PER_REPORT - len(photos),
             ).render("photos", None),

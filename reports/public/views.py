@@ -89,6 +89,7 @@ def map_summary(request, code):
             "category": report.category.name,
             "status": report.get_status_display(),
             "group": status_group(report.status),
+            "status_code": report.status,
             "commune": report.commune.name,
             "date": date_format(timezone.localtime(report.submitted_at), "d/m/Y"),
             "url": report.get_absolute_url(),

@@ -5,12 +5,14 @@ from django.contrib.auth import authenticate, login, logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from accounts.actions import user_language_remember
 from accounts.lockout import LOCKED_OUT_MESSAGE, sign_in_blocked
 from camau_portal.request_text import is_usable_text
 from reports.permissions import staff_access
@@ -49,6 +51,8 @@ def staff_login(request):
         user = authenticate(request, email=email, password=form.cleaned_data["password"])
         if user is not None and staff_access(user).is_staff_member:
             login(request, user)
+            # The dashboard stays in the language the officer was reading in.
+            user_language_remember(user=user, language=get_language())
             return redirect(_next_url(request))
         if user is not None:
             form.add_error(None, _("This account has no role in the staff dashboard."))

@@ -63,7 +63,10 @@ class StaffReportFilter(django_filters.FilterSet):
         label=_("Search"),
         widget=forms.TextInput(attrs={"placeholder": _("Code, title or description")}),
     )
-    status = django_filters.ChoiceFilter(choices=Report.Status.choices, label=_("Status"))
+    # Empty choices read "All" (set in __init__ for the model choices), never "---------".
+    status = django_filters.ChoiceFilter(
+        choices=Report.Status.choices, label=_("Status"), empty_label=_("All")
+    )
     category = django_filters.ModelChoiceFilter(
         queryset=Category.objects.only("id", "name_vi", "name_en").order_by(
             VietnameseCollate("name_vi")
@@ -80,9 +83,14 @@ class StaffReportFilter(django_filters.FilterSet):
     assigned_to = django_filters.ModelChoiceFilter(
         queryset=User.objects.none(), label=_("Assigned to"), null_label=_("Nobody")
     )
-    priority = django_filters.ChoiceFilter(choices=Report.Priority.choices, label=_("Priority"))
+    priority = django_filters.ChoiceFilter(
+        choices=Report.Priority.choices, label=_("Priority"), empty_label=_("All")
+    )
     deadline = django_filters.ChoiceFilter(
-        choices=DeadlineState.CHOICES, method="filter_deadline", label=_("Deadline state")
+        choices=DeadlineState.CHOICES,
+        method="filter_deadline",
+        label=_("Deadline state"),
+        empty_label=_("All"),
     )
     submitted = django_filters.DateFromToRangeFilter(
         field_name="submitted_at",
@@ -102,6 +110,10 @@ class StaffReportFilter(django_filters.FilterSet):
             _bootstrap(field.widget)
             if hasattr(field, "empty_label"):
                 field.empty_label = _("All")
+        # The two dates of the range share one visible label: each needs its own name.
+        start, end = self.form.fields["submitted"].widget.widgets
+        start.attrs["aria-label"] = _("Submitted from")
+        end.attrs["aria-label"] = _("Submitted until")
 
     def filter_search(self, queryset, name, value):
         return search_reports(queryset, value)

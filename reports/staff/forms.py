@@ -49,7 +49,9 @@ class ActionForm(forms.Form):
 
 
 class AcceptForm(ActionForm):
-    department = forms.ModelChoiceField(queryset=Department.objects.none(), label=_("Agency"))
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.none(), label=_("Agency"), empty_label=_("Choose the agency")
+    )
     priority = forms.ChoiceField(choices=Report.Priority.choices, label=_("Priority"))
 
     def __init__(self, *args, **kwargs):
@@ -82,7 +84,11 @@ class DuplicateForm(ActionForm):
 
 
 class TransferForm(ActionForm):
-    department = forms.ModelChoiceField(queryset=Department.objects.none(), label=_("New agency"))
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.none(),
+        label=_("New agency"),
+        empty_label=_("Choose the agency"),
+    )
     reason = _text(_("Reason (internal)"))
 
     def __init__(self, *args, **kwargs):

@@ -56,7 +56,7 @@
     meta.textContent = data.category + " · " + data.commune + " · " + data.date;
     box.appendChild(meta);
     var badge = document.createElement("span");
-    badge.className = "badge status-badge status-" + data.group;
+    badge.className = "status-badge status-" + (data.status_code || data.group);
     badge.textContent = data.status;
     box.appendChild(badge);
     var link = document.createElement("a");

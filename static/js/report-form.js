@@ -47,6 +47,22 @@
   }
 
   map.on("click", function (e) { setPin(e.latlng.lat, e.latlng.lng); });
+  // Without a pointer: the arrow keys move the map (Leaflet), Enter or Space puts the pin at
+  // its centre (the cross-hair), and the commune select or typed coordinates remain.
+  var mapBox = map.getContainer();
+  mapBox.setAttribute("aria-describedby", "map-keyboard-help");
+  mapBox.addEventListener("keydown", function (event) {
+    if (event.target !== mapBox || (event.key !== "Enter" && event.key !== " ")) return;
+    event.preventDefault();
+    var centre = map.getCenter();
+    setPin(centre.lat, centre.lng);
+    statusBox.textContent = statusBox.dataset.pinPlaced || "";
+  });
+  document.getElementById("show-coords").addEventListener("click", function () {
+    manual.classList.remove("d-none");
+    this.setAttribute("aria-expanded", "true");
+    latInput.focus();
+  });
   if (latInput.value && lonInput.value) {
     setPin(parseFloat(latInput.value), parseFloat(lonInput.value), 15);
   }

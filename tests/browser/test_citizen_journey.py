@@ -35,6 +35,8 @@ def test_file_a_report_with_photo_and_map_click_then_track_it(
 
     # The map replaces the coordinate fields; a click drops the pin and suggests the commune.
     assert page.locator("#coords-manual").is_hidden()
+    # The map sits below the header and the first questions: scroll to it like a person would.
+    page.locator("#report-map").scroll_into_view_if_needed()
     map_box = page.locator("#report-map").bounding_box()
     page.mouse.click(map_box["x"] + map_box["width"] / 2, map_box["y"] + map_box["height"] / 2)
     page.wait_for_function("() => document.getElementById('id_latitude').value !== ''")

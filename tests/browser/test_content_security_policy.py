@@ -83,6 +83,8 @@ def test_the_report_form_and_its_confirmation_have_no_violation(
     page.select_option("#id_category", label="Hư hỏng mặt đường, ổ gà")
     page.fill("#id_title", "Ổ gà lớn trước chợ")
     page.fill("#id_description", "Ổ gà sâu khoảng 20 cm, xe máy dễ té ngã.")
+    # The map sits below the header and the first questions: scroll to it like a person would.
+    page.locator("#report-map").scroll_into_view_if_needed()
     map_box = page.locator("#report-map").bounding_box()
     page.mouse.click(map_box["x"] + map_box["width"] / 2, map_box["y"] + map_box["height"] / 2)
     page.wait_for_function("() => document.getElementById('id_commune').value !== ''")

@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from PIL import Image
 
-from camau_portal.devtools.app_icons import PORTAL_BLUE, draw_icon
+from camau_portal.devtools.app_icons import PORTAL_GREEN, draw_icon
 from reports.intake.offline import APP_ICONS, THEME_COLOUR
 
 
@@ -9,10 +9,10 @@ def test_icons_are_drawn_at_their_size_with_the_pin_in_the_middle():
     icon = draw_icon(192, maskable=False)
     assert icon.size == (192, 192) and icon.mode == "RGBA"
     assert icon.getpixel((0, 0))[3] == 0  # rounded corners
-    assert icon.getpixel((96, 10)) == (*PORTAL_BLUE, 255)
+    assert icon.getpixel((96, 10)) == (*PORTAL_GREEN, 255)
     assert icon.getpixel((96, 108)) == (255, 255, 255, 255)  # the pin's tail
     maskable = draw_icon(512, maskable=True)
-    assert maskable.getpixel((0, 0)) == (*PORTAL_BLUE, 255)  # full bleed for any shape
+    assert maskable.getpixel((0, 0)) == (*PORTAL_GREEN, 255)  # full bleed for any shape
     # Everything white lies inside the safe zone: the circle of 80% of the width.
     white = [
         (x, y)
@@ -28,4 +28,4 @@ def test_the_command_writes_the_icons_the_manifest_lists(tmp_path):
     for name, sizes, _purpose in APP_ICONS:
         with Image.open(tmp_path / name.removeprefix("icons/")) as image:
             assert f"{image.width}x{image.height}" == sizes, name
-    assert "#{:02x}{:02x}{:02x}".format(*PORTAL_BLUE) == THEME_COLOUR
+    assert "#{:02x}{:02x}{:02x}".format(*PORTAL_GREEN) == THEME_COLOUR

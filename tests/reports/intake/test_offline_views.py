@@ -345,7 +345,7 @@ def test_with_hashed_static_names_the_worker_keeps_what_the_page_loads(
     call_command("collectstatic", "--noinput", verbosity=0)
     config = worker_settings(client.get("/sw.js").content.decode())
     for url in config["precache"] + config["scripts"]:
-        assert re.search(r"\.[0-9a-f]{12}\.(js|css|png)$", url), url
+        assert re.search(r"\.[0-9a-f]{12}\.(js|css|png|svg|woff2)$", url), url
         assert (settings.STATIC_ROOT / url.removeprefix("/static/")).is_file(), url
     html = client.get(reverse("reports:new")).content.decode()
     page_assets = set(re.findall(r'(?:href|src)="(/static/[^"]+)"', html))
@@ -366,7 +366,7 @@ def test_manifest_names_the_app_in_vietnamese_and_opens_the_form(client, catalog
     assert manifest["lang"] == "vi"
     assert manifest["start_url"] == "/reports/new/"
     assert manifest["display"] == "standalone"
-    assert manifest["theme_color"] == "#0d6efd"
+    assert manifest["theme_color"] == "#004d48"
     assert [(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]] == [
         ("192x192", "any"),
         ("512x512", "any"),

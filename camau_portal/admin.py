@@ -1,0 +1,8 @@
+"""The Django admin's titles: the province's administration of the portal, not Django's."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Field report portal · Administration")
+admin.site.site_title = _("Field report portal administration")
+admin.site.index_title = _("Catalogue, accounts and reports")
