@@ -6,4 +6,5 @@ urlpatterns = [
     # The developer's view of var/mail; answers 404 unless DEBUG.
     path("dev/mail/", views.dev_mail, name="dev_mail"),
     path("dev/mail/<str:name>/", views.dev_mail, name="dev_mail_file"),
+    path("dev/floor/", views.framework_floor, name="framework_floor"),
 ]

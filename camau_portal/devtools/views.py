@@ -6,7 +6,7 @@ from pathlib import Path
 
 from csp.decorators import csp_update
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -71,3 +71,9 @@ def dev_mail(request, name: str | None = None):
         "reports/dev_mail.html",
         {"files": listing, "selected": selected.name if selected else None, "messages": messages},
     )
+
+
+@require_GET
+def framework_floor(request):
+    """The cheapest page there is, through every middleware: the page benchmark's floor."""
+    return HttpResponse("ok", content_type="text/plain")
