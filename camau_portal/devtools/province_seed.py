@@ -275,6 +275,8 @@ class ReportRows:
                 values.get("first_response_at"),
                 values.get("resolved_at"),
                 values.get("closed_at"),
+                extras["started_at"],
+                extras["info_at"],
                 extras["rated_at"],
             )
             if t is not None

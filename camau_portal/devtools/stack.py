@@ -7,6 +7,8 @@ them starts the stack the same way the README tells an operator to.
 
 from __future__ import annotations
 
+import asyncio
+import email
 import http.client
 import os
 import secrets
@@ -14,12 +16,16 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from contextlib import suppress
 from dataclasses import dataclass, field
+from email import policy
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+
+from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parents[2]
 # Variables of the calling process that must not leak into a production-mode process.
@@ -33,6 +39,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class NeverHappened(AssertionError):
+    """What was waited for did not happen in time (an assertion failure under a test)."""
+
+
 def wait_for(condition, *, timeout: float, interval: float = 0.2, message: str = ""):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -40,7 +50,58 @@ def wait_for(condition, *, timeout: float, interval: float = 0.2, message: str =
         if value:
             return value
         time.sleep(interval)
-    raise TimeoutError(f"timed out after {timeout:.0f} s: {message}")
+    raise NeverHappened(f"timed out after {timeout:.0f} s: {message}")
+
+
+class RecordingHandler:
+    """Keeps every accepted message. With ``hold_first``, the first message is held open in
+    the middle of its DATA command until ``release`` (to kill the sender meanwhile), then
+    refused with a temporary error, so it never counts as delivered."""
+
+    def __init__(self, *, hold_first: bool = False):
+        self.messages: list[email.message.EmailMessage] = []
+        self.holding = threading.Event()
+        self._release = threading.Event()
+        self._hold = hold_first
+
+    async def handle_DATA(self, server, session, envelope):
+        if self._hold:
+            self._hold = False
+            self.holding.set()
+            await asyncio.get_running_loop().run_in_executor(None, self._release.wait, 60)
+            return "451 4.3.0 Interrupted, try again later"
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 2.0.0 Message accepted for delivery"
+
+    def release(self):
+        self._release.set()
+
+    def with_code(self, tracking_code: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if tracking_code in str(m["Subject"])]
+
+    def subjects(self) -> list[str]:
+        return [str(m["Subject"]) for m in list(self.messages)]
+
+
+class SmtpServer:
+    """A real SMTP server on loopback (aiosmtpd), standing in for the mail provider."""
+
+    def __init__(self, handler: RecordingHandler):
+        self.handler = handler
+        self.port = free_port()
+        self.controller = Controller(handler, hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.handler.release()
+        self.controller.stop()
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
 
 
 def tail(path: Path, size: int = 6000) -> str:
@@ -201,17 +262,20 @@ class Browser:
     def get(self, path: str, **kwargs) -> Response:
         return self.request("GET", path, **kwargs)
 
-    def post_form(self, path: str, fields: dict, files: dict | None = None, **kwargs):
+    def post_form(
+        self, path: str, fields: dict, files: dict | None = None, *, headers=None, **kwargs
+    ):
         """A form as a browser sends it, with the CSRF token of the cookie."""
         body, content_type = multipart(
             {**fields, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}, files or {}
         )
-        headers = {
+        sent = {
             "Content-Type": content_type,
             "Origin": self.origin,
             "Referer": f"{self.origin}{path}",
+            **(headers or {}),
         }
-        return self.request("POST", path, body=body, headers=headers, **kwargs)
+        return self.request("POST", path, body=body, headers=sent, **kwargs)
 
 
 def multipart(fields: dict[str, str], files: dict[str, list[tuple[str, bytes, str]]]):
