@@ -31,6 +31,7 @@ from urllib.parse import urlencode
 import psycopg
 
 from camau_portal.devtools.demo_accounts import DEMO_PASSWORD
+from camau_portal.devtools.province_seed import SPAN_DAYS
 from camau_portal.devtools.stack import (
     ROOT,
     Browser,
@@ -121,7 +122,7 @@ def seeded_count(url: str) -> int | None:
 
 def ensure_database(
     server: str, prefix: str, template: str, *, distribution: str, size: int, reseed: bool,
-    log: Path, progress: Callable[[str], None],
+    log: Path, progress: Callable[[str], None], span_days: int = SPAN_DAYS,
 ) -> Database:  # fmt: skip
     name = f"{prefix}_{distribution}_{size}"
     url = f"{server}/{name}"
@@ -133,7 +134,8 @@ def ensure_database(
         admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     started = time.perf_counter()
     _manage(
-        ["seed_province", "--reports", str(size), "--distribution", distribution],
+        ["seed_province", "--reports", str(size), "--distribution", distribution,
+         "--span-days", str(span_days)],
         database=url, log=log,
     )  # fmt: skip
     with psycopg.connect(url, autocommit=True) as conn:

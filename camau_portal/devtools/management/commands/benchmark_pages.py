@@ -19,7 +19,7 @@ from camau_portal.devtools.page_benchmark import (
     run_benchmark,
     server_url,
 )
-from camau_portal.devtools.province_seed import DISTRIBUTIONS
+from camau_portal.devtools.province_seed import DISTRIBUTIONS, SPAN_DAYS
 
 
 class Command(BaseCommand):
@@ -46,6 +46,9 @@ class Command(BaseCommand):
             "--no-jit-comparison",
             action="store_true",
             help="skip timing the largest size again with PostgreSQL's JIT off",
+        )
+        parser.add_argument(
+            "--span-days", type=int, default=SPAN_DAYS, help="how far back seeded reports go"
         )
         parser.add_argument("--concurrency", type=int, default=8)
         parser.add_argument("--concurrency-seconds", type=float, default=10.0)
@@ -81,6 +84,7 @@ class Command(BaseCommand):
                 distribution=distribution,
                 size=size,
                 reseed=options["reseed"],
+                span_days=options["span_days"],
                 log=log,
                 progress=self.stderr.write,
             )  # fmt: skip

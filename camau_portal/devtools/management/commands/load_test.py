@@ -1,6 +1,7 @@
 """Drives N citizens against the production-mode stack for a while, then checks nothing was
 lost. See ``camau_portal.devtools.load`` for what they do, and the README for how to run it."""
 
+import logging
 import tempfile
 import time
 from contextlib import ExitStack
@@ -64,6 +65,8 @@ class Command(BaseCommand):
         database = f"{server}/{name}"
         redis.Redis.from_url(broker).flushdb()
         media = work / "media"
+        # aiosmtpd logs every SMTP command at INFO: not what this command reports.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         handler = RecordingHandler()
         with ExitStack() as stack:
             smtp = stack.enter_context(SmtpServer(handler))
