@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import StaffMembership
 from reports.deadlines.clocks import deadline_state
 from reports.models import Photo, Rating, Report, ReportEvent
 from reports.permissions import visible_reports_for
@@ -34,8 +35,17 @@ def workbench_report(user, code: str) -> Report | None:
     )
 
 
-def workbench_timeline(report: Report) -> tuple[list[ReportEvent], dict[str, list[Photo]]]:
-    """Every event (internal ones too), each with its photos; and the photos by kind."""
+def workbench_timeline(
+    report: Report, *, show_reporter: bool
+) -> tuple[list[ReportEvent], dict[str, list[Photo]]]:
+    """Every event (internal ones too), each with its photos and who acted; and the photos by
+    kind.
+
+    Staff are named. A citizen who acted (the reporter, or someone who followed the report
+    while signed in) is named only where the viewer may see the reporter's details
+    (`StaffAccess.may_see_reporter`); otherwise the timeline says "the reporter" or "a
+    citizen", so a signed-in reporter's name does not reach an agency they did not allow to
+    contact them."""
     photos = list(Photo.objects.filter(report=report).order_by("position", "id"))
     by_event, by_kind = defaultdict(list), defaultdict(list)
     for photo in photos:
@@ -47,9 +57,29 @@ def workbench_timeline(report: Report) -> tuple[list[ReportEvent], dict[str, lis
         .select_related("actor", "department")
         .order_by("created_at", "id")
     )
+    actor_ids = {event.actor_id for event in events if event.actor_id}
+    staff_ids = set(
+        StaffMembership.objects.filter(user_id__in=actor_ids).values_list("user_id", flat=True)
+    )
     for event in events:
         event.attached_photos = by_event.get(event.pk, [])
+        event.actor_label = _actor_label(event, report, staff_ids, show_reporter)
     return events, dict(by_kind)
+
+
+def _actor_label(event: ReportEvent, report: Report, staff_ids: set[int], show_reporter: bool):
+    actor = event.actor
+    if actor is not None and (actor.pk in staff_ids or show_reporter):
+        return actor.get_full_name() or actor.email
+    if actor is not None and actor.pk != report.reporter_id:
+        return _("a citizen")
+    if actor is not None or event.kind in _REPORTER_EVENT_KINDS or event.data.get("by_reporter"):
+        return _("the reporter")
+    return _("the system")
+
+
+# Events that only the reporter causes, also when they acted without an account.
+_REPORTER_EVENT_KINDS = frozenset({"info_provided", "rated", "submitted"})
 
 
 def report_ratings(report: Report) -> list[Rating]:

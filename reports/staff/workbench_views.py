@@ -208,7 +208,9 @@ def _render(
             }
         )
     ctx = queue_context(access, now=timezone.now(), calendar=current_calendar())
-    events, photos_by_kind = workbench_timeline(report)
+    events, photos_by_kind = workbench_timeline(
+        report, show_reporter=access.may_see_reporter(report)
+    )
     return render(
         request,
         "staff/report.html",

@@ -40,6 +40,14 @@ def test_file_a_report_with_photo_and_map_click_then_track_it(
     page.wait_for_function("() => document.getElementById('id_latitude').value !== ''")
     page.wait_for_function("() => document.getElementById('id_commune').value !== ''")
     assert page.locator("#commune-suggestion").inner_text().strip() != ""
+    # The pin is drawn from the images folder beside leaflet.js, a path that also holds under
+    # production's hashed static names (where Leaflet's own CSS lookup fails).
+    pin = page.locator("#report-map img.leaflet-marker-icon")
+    pin.wait_for()
+    assert "/static/vendor/leaflet/images/marker-icon" in pin.get_attribute("src")
+    page.wait_for_function(
+        "() => document.querySelector('#report-map img.leaflet-marker-icon').naturalWidth > 0"
+    )
 
     page.set_input_files("#id_photos", str(jpeg_with_gps(tmp_path)))
     # The photo's location is offered; taking it moves the pin there.

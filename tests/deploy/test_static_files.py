@@ -35,6 +35,12 @@ def test_collectstatic_post_processes_every_static_file(settings, tmp_path):
     call_command("collectstatic", interactive=False, verbosity=0)
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
     assert set(manifest) == all_static_files()
+    # Leaflet's marker images are reached by their unhashed names (static/js/leaflet-icons.js):
+    # the hashed CSS no longer names them as Leaflet expects, but the unhashed copies stay.
+    leaflet_css = (tmp_path / manifest["vendor/leaflet/leaflet.css"]).read_text()
+    assert "url(images/marker-icon.png)" not in leaflet_css
+    for name in ("marker-icon.png", "marker-icon-2x.png", "marker-shadow.png"):
+        assert (tmp_path / "vendor/leaflet/images" / name).is_file()
 
 
 def test_no_static_file_points_at_a_missing_source_map():

@@ -176,6 +176,29 @@ def test_reporter_contact_shown_by_role_and_consent(client, staff, accepted):
     assert accepted.reporter_email in client.get(page).content.decode()
 
 
+def test_a_signed_in_reporter_is_named_on_the_timeline_only_where_contact_is_allowed(client, staff):
+    from reports.handling.actions import report_accept
+    from tests.factories import UserFactory
+
+    citizen = UserFactory(email="nguyen.van.an@example.vn", full_name="Nguyễn Văn An")
+    report = SubmittedReportFactory(reporter=citizen, contact_allowed=False)
+    report_accept(report=report, acting_user=staff.intake)
+    page = workbench(report.tracking_code)
+
+    client.force_login(staff.officer)
+    html = client.get(page).content.decode()
+    assert "Nguyễn Văn An" not in html
+    assert "nguyen.van.an@example.vn" not in html
+    assert "Trần Tiếp Nhận" in html  # staff who acted are named
+
+    client.force_login(staff.intake)
+    assert "Nguyễn Văn An" in client.get(page).content.decode()
+
+    Report.objects.filter(pk=report.pk).update(contact_allowed=True)
+    client.force_login(staff.officer)
+    assert "Nguyễn Văn An" in client.get(page).content.decode()
+
+
 # --- actions through the dashboard ---------------------------------------------------------
 
 
