@@ -8,4 +8,5 @@ urlpatterns = [
     path("dev/mail/<str:name>/", views.dev_mail, name="dev_mail_file"),
     # The developer's view of var/sms (the file SMS backend); 404 unless DEBUG.
     path("dev/sms/", views.dev_sms, name="dev_sms"),
+    path("dev/floor/", views.framework_floor, name="framework_floor"),
 ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from csp.decorators import csp_update
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -90,11 +90,17 @@ def _read_sms(path: Path) -> dict | None:
 
 
 @never_cache
-@require_GET
+@require_safe
 def dev_sms(request):
     """DEBUG only: the SMS the embedded default wrote to var/sms (the file backend), newest
     first."""
     folder = _sms_dir()
     files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
     messages = [sms for path in files[:200] if (sms := _read_sms(path)) is not None]
-    return render(request, "reports/dev_sms.html", {"messages": messages, "folder": folder})
+    return render(request, "reports/dev_sms.html", {"sms_messages": messages, "folder": folder})
+
+
+@require_safe
+def framework_floor(request):
+    """The cheapest page there is, through every middleware: the page benchmark's floor."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -27,16 +27,12 @@ import io
 import json
 import os
 import re
-import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
 import uuid
-from contextlib import ExitStack, suppress
-from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -45,16 +41,24 @@ import pytest
 import redis
 from PIL import Image, ImageDraw
 
+from camau_portal.devtools import stack
+from camau_portal.devtools.stack import (
+    Browser,
+    RecordingHandler,
+    Response,
+    Service,
+    SmtpServer,
+    free_port,
+    multipart,
+    tail,
+    wait_for,
+)
 from tests.conftest import REQUIRE_SERVICES, TEST_REDIS_URL
-from tests.integration.harness import RecordingHandler, SmtpServer, free_port, wait_for
 
 pytestmark = [pytest.mark.deploy, pytest.mark.redis]
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/camau")
-# Variables of the test run that must not leak into the deployment.
-FOREIGN_VARIABLES = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "PORTAL_", "CELERY_")
-FOREIGN_VARIABLES_EXACT = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "MEDIA_ROOT")
 
 PUBLIC_PAGES = ["/", "/reports/new/", "/map/", "/reports/", "/stats/", "/track/"]
 LOGIN_PAGES = ["/staff/login/", "/accounts/login/", "/admin/login/"]
@@ -79,100 +83,6 @@ def run(command: list[str], *, cwd: Path, env: dict, log: Path, timeout: float =
         )
         handle.write(f"[{time.monotonic() - started:.1f} s]\n".encode())
     assert result.returncode == 0, f"{' '.join(command)} failed:\n{tail(log)}"
-
-
-def tail(path: Path, size: int = 6000) -> str:
-    return path.read_text(errors="replace")[-size:] if path.exists() else ""
-
-
-class Service:
-    """A long-running process of the deployment, in its own process group."""
-
-    def __init__(self, name: str, command: list[str], *, cwd: Path, env: dict, logs: Path):
-        self.name = name
-        self.log = logs / f"{name}.log"
-        self.handle = open(self.log, "ab")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            command, cwd=cwd, env=env, stdout=self.handle, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-
-    def wait_until(self, condition, *, message: str, timeout: float = 90):
-        def ready():
-            assert self.process.poll() is None, f"{self.name} exited:\n{tail(self.log)}"
-            return condition()
-
-        wait_for(ready, timeout=timeout, message=f"{message}; log:\n{tail(self.log)}")
-
-    def log_says(self, text: str) -> bool:
-        return text.encode() in self.log.read_bytes()
-
-    def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        else:  # the group may still hold children (a gunicorn or pool worker)
-            with suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-        self.handle.close()
-
-
-@dataclass
-class Response:
-    status: int
-    headers: http.client.HTTPMessage
-    body: bytes
-    path: str
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8", errors="replace")
-
-    def describe(self) -> str:
-        return f"{self.path} answered {self.status}: {self.text[:2000]}"
-
-
-@dataclass
-class Browser:
-    """Plain HTTP to gunicorn, as the TLS proxy forwards it: X-Forwarded-Proto says https, so
-    cookies marked Secure are kept and sent back as a browser behind the proxy would."""
-
-    port: int
-    cookies: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def origin(self) -> str:
-        return f"https://127.0.0.1:{self.port}"
-
-    def request(self, method, path, *, body=None, headers=None, follow=True) -> Response:
-        for _ in range(10):
-            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            sent = {"X-Forwarded-Proto": "https", **(headers or {})}
-            if self.cookies:
-                sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-            try:
-                connection.request(method, path, body=body, headers=sent)
-                answer = connection.getresponse()
-                response = Response(answer.status, answer.headers, answer.read(), path)
-            finally:
-                connection.close()
-            for header in response.headers.get_all("Set-Cookie") or []:
-                for name, morsel in SimpleCookie(header).items():
-                    self.cookies[name] = morsel.value
-            if not (follow and response.status in (301, 302, 303)):
-                return response
-            target = urlsplit(urljoin(self.origin + path, response.headers["Location"]))
-            assert target.netloc == f"127.0.0.1:{self.port}", response.headers["Location"]
-            method, body, headers = "GET", None, None
-            path = target.path + (f"?{target.query}" if target.query else "")
-        raise AssertionError(f"too many redirects from {path}")
-
-    def get(self, path: str, **kwargs) -> Response:
-        return self.request("GET", path, **kwargs)
 
 
 class StaticChecker:
@@ -209,25 +119,6 @@ def jpeg_photo() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=85)
     return buffer.getvalue()
-
-
-def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]):
-    boundary = f"----portal{uuid.uuid4().hex}"
-    parts = []
-    for name, value in fields.items():
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
-            .encode()
-        )  # fmt: skip
-    for name, (filename, content, content_type) in files.items():
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-            f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
-            + content
-            + b"\r\n"
-        )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def first_option(html: str, name: str) -> str:
@@ -293,24 +184,8 @@ def fresh_clone(destination: Path, log: Path) -> Path:
 
 
 def production_environment(venv: Path, *, port: int, database: str, broker: str, smtp: str):
-    base = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(FOREIGN_VARIABLES) and key not in FOREIGN_VARIABLES_EXACT
-    }
-    return {
-        **base,
-        "PATH": f"{venv / 'bin'}{os.pathsep}{base.get('PATH', '')}",
-        "DJANGO_ENV": "production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{port}",
-        "DATABASE_URL": database,
-        "REDIS_URL": broker,
-        "EMAIL_URL": smtp,
-        "PORTAL_BASE_URL": f"https://127.0.0.1:{port}",
-        "PORTAL_SERVE_MEDIA": "true",
-    }
+    env = stack.production_environment(port=port, database=database, broker=broker, smtp=smtp)
+    return {**env, "PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"}
 
 
 def test_the_readme_production_steps_serve_the_portal(tmp_path, fresh_database, empty_redis):
@@ -435,7 +310,7 @@ def test_the_readme_production_steps_serve_the_portal(tmp_path, fresh_database, 
                     "reporter_email": email,
                     "name_hidden": "on",
                 },
-                {"photos": ("o-ga.jpg", jpeg_photo(), "image/jpeg")},
+                {"photos": [("o-ga.jpg", jpeg_photo(), "image/jpeg")]},
             )
             posted = browser.request(
                 "POST",

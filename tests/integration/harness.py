@@ -3,8 +3,6 @@ client and, when needed, a Redis server of the test's own, for the delivery and 
 
 from __future__ import annotations
 
-import asyncio
-import email
 import http.cookiejar
 import os
 import shutil
@@ -12,84 +10,25 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
-import time
 import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass
-from email import policy
 from pathlib import Path
 from urllib.parse import quote
 
-from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
 from django.db import connection
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
+from camau_portal.devtools.stack import (  # noqa: F401  (shared with the deployment tests)
+    RecordingHandler,
+    SmtpServer,
+    free_port,
+    wait_for,
+)
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(condition, *, timeout: float, interval: float = 0.2, message: str = ""):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f} s: {message}")
-
-
-class RecordingHandler:
-    """Keeps every accepted message. With ``hold_first``, the first message is held open in
-    the middle of its DATA command until ``release`` (to kill the sender meanwhile), then
-    refused with a temporary error, so it never counts as delivered."""
-
-    def __init__(self, *, hold_first: bool = False):
-        self.messages: list[email.message.EmailMessage] = []
-        self.holding = threading.Event()
-        self._release = threading.Event()
-        self._hold = hold_first
-
-    async def handle_DATA(self, server, session, envelope):
-        if self._hold:
-            self._hold = False
-            self.holding.set()
-            await asyncio.get_running_loop().run_in_executor(None, self._release.wait, 60)
-            return "451 4.3.0 Interrupted, try again later"
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 2.0.0 Message accepted for delivery"
-
-    def release(self):
-        self._release.set()
-
-    def with_code(self, tracking_code: str) -> list[email.message.EmailMessage]:
-        return [m for m in self.messages if tracking_code in str(m["Subject"])]
-
-
-class SmtpServer:
-    def __init__(self, handler: RecordingHandler):
-        self.handler = handler
-        self.port = free_port()
-        self.controller = Controller(handler, hostname="127.0.0.1", port=self.port)
-
-    def __enter__(self):
-        self.controller.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.handler.release()
-        self.controller.stop()
-
-    @property
-    def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
 
 
 class RedisServer:

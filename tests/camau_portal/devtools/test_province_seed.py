@@ -1,0 +1,104 @@
+"""The province seeder leaves what the actions and the rollup would have: a timeline per
+report that follows the workflow, deadlines, followers, photos, ratings, rollups, indexes."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Sum
+
+from camau_portal.devtools.province_seed import seed_province
+from reports.models import DailyStat, Follower, MapCell, Photo, Rating, Report, ReportEvent
+from reports.workflow import DISPUTE_WINDOW, OPEN_STATUSES, status_at
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the seeder writes with PostgreSQL's COPY"
+)
+
+S = Report.Status
+Kind = ReportEvent.Kind
+
+
+def index_definitions() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+            " AND tablename IN ('reports_report', 'reports_reportevent', 'reports_photo')"
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.fixture
+def seeded_backlog(transactional_db, catalogue):
+    indexes = index_definitions()
+    result = seed_province(400, distribution="backlog", seed=7, processes=2, span_days=120)
+    return result, indexes
+
+
+def test_every_report_has_the_timeline_its_status_needs(seeded_backlog):
+    result, _ = seeded_backlog
+    assert result.reports == Report.objects.count() == 400
+    for report in Report.objects.prefetch_related("events"):
+        events = list(report.events.all())
+        kinds = [event.kind for event in events]
+        assert kinds.count(Kind.SUBMITTED) == 1, report.tracking_code
+        # The last status change names the status the report has now.
+        assert status_at(events, report.updated_at + timedelta(seconds=1)) == report.status
+        if report.accepted_at:
+            assert Kind.ACCEPTED in kinds
+            assert report.published_at == report.accepted_at
+            assert report.response_due_at > report.accepted_at
+            assert report.resolution_due_at > report.accepted_at
+        if report.status == S.CLOSED:
+            assert report.closed_at - report.resolved_at >= DISPUTE_WINDOW
+            assert Kind.CLOSED in kinds and Kind.RESOLVED in kinds
+        if report.status == S.DUPLICATE:
+            assert report.duplicate_of_id is not None
+        if report.status in OPEN_STATUSES:
+            assert report.deadline_check_at is not None
+            assert report.intake_due_at > report.submitted_at
+
+
+def test_backlog_is_a_quarter_open_and_mostly_overdue(seeded_backlog):
+    now = Report.objects.order_by("-updated_at").first().updated_at + timedelta(minutes=30)
+    open_count = Report.objects.open().count()
+    assert 0.18 * 400 <= open_count <= 0.35 * 400
+    assert Report.objects.overdue(now).count() > open_count / 2
+
+
+def test_followers_photos_and_ratings_are_rows_as_the_actions_write_them(seeded_backlog):
+    with_email = Report.objects.exclude(reporter_email="")
+    assert Follower.objects.filter(is_reporter=True).count() == with_email.count()
+    assert not Report.objects.filter(follower_count=1, reporter_email="").exists()
+    photos = Photo.objects.select_related("event")
+    assert photos.count() > 100
+    assert all(photo.event.kind == Kind.SUBMITTED for photo in photos)
+    assert all(photo.report_id == photo.event.report_id for photo in photos)
+    ratings = Rating.objects.select_related("report")
+    assert ratings.exists()
+    for rating in ratings:
+        assert rating.report.status in (S.RESOLVED, S.CLOSED)
+        assert rating.created_at >= rating.report.resolved_at
+    assert ReportEvent.objects.filter(kind=Kind.RATED).count() == ratings.count()
+
+
+def test_rollups_count_every_report_and_the_indexes_are_back(seeded_backlog):
+    result, indexes_before = seeded_backlog
+    province = DailyStat.objects.filter(scope=DailyStat.Scope.PROVINCE)
+    assert province.aggregate(total=Sum("received"))["total"] == 400
+    located_public = Report.objects.public().filter(latitude__isnull=False).count()
+    coarsest = MapCell.objects.filter(category_key=0).values("level").annotate(n=Count("id"))
+    level = min(row["level"] for row in coarsest)
+    cells = MapCell.objects.filter(level=level, category_key=0).aggregate(
+        open=Sum("open"), fixed=Sum("fixed"), closed=Sum("closed")
+    )
+    assert cells["open"] + cells["fixed"] + cells["closed"] == located_public
+    assert index_definitions() == indexes_before
+
+
+def test_an_unknown_distribution_or_a_full_database_is_refused(transactional_db, catalogue):
+    with pytest.raises(ValueError):
+        seed_province(10, distribution="chaos")
+    seed_province(120, distribution="steady", processes=1, span_days=20)
+    with pytest.raises(RuntimeError):
+        seed_province(10, distribution="steady")
