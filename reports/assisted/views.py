@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from reports.assisted import selectors
 from reports.assisted.consent import code_script, consent_script
@@ -86,7 +86,7 @@ def _render_form(request, form, *, photos=(), photo_errors=(), status=200):
     )
 
 
-@require_GET
+@require_safe
 @entry_required
 def entry_done(request, code: str):
     """The tracking code and the private link, to read out to the resident."""
@@ -106,7 +106,7 @@ def entry_done(request, code: str):
     )
 
 
-@require_GET
+@require_safe
 @entry_required
 def entries(request):
     """My entries: what this person typed in for residents, newest first."""
@@ -114,7 +114,7 @@ def entries(request):
     return render(request, "assisted/entries.html", {"page": page, "access": request.staff})
 
 
-@require_GET
+@require_safe
 @entry_required
 def commune_reports(request):
     """My commune: every report of the helper's communes, however it came in, without who

@@ -6,14 +6,14 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from reports.private_link import private_report_url
 from reports.short_links import report_for_private_key, sms_follower_for_stop_key
 
 
 @never_cache
-@require_GET
+@require_safe
 def short_link(request, key: str):
     report = report_for_private_key(key)
     if report is None:
@@ -22,7 +22,7 @@ def short_link(request, key: str):
 
 
 @never_cache
-@require_GET
+@require_safe
 def sms_stop(request, key: str):
     """To the opt-out page, which asks before it acts (link scanners must not opt anyone out)."""
     follower = sms_follower_for_stop_key(key)
