@@ -62,7 +62,9 @@ class Keyboard:
         self.keys += times
 
 
-def test_an_operator_takes_a_phone_report_from_the_keyboard(browser, live_server, catalogue):
+def test_an_operator_takes_a_phone_report_from_the_keyboard(
+    browser, live_server, catalogue, sms_outbox
+):
     _operator()
     context, page = _desk_page(browser)
     _sign_in(page, live_server.url, "tongdai@camau.gov.vn")
@@ -109,6 +111,9 @@ def test_an_operator_takes_a_phone_report_from_the_keyboard(browser, live_server
     assert report.contact_allowed is True
     assert report.category.code == "STREETLIGHT"
     assert report.commune == Commune.objects.get(name="Phường An Xuyên")
+    # The resident, who has a phone and no email, receives the code by SMS on that phone.
+    texts = [sms for sms in sms_outbox if sms.to == "+84912345678"]
+    assert len(texts) == 1 and code in texts[0].body.text
     # The next call: Enter on the code page opens an empty form.
     assert page.evaluate("document.activeElement.getAttribute('href')") == "/staff/assisted/new/"
     print(
