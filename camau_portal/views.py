@@ -53,6 +53,9 @@ def media(request, path):
     """
     if not settings.PORTAL_SERVE_MEDIA:
         raise Http404
-    response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
+    except OSError:  # a name the file system refuses (too long, say): no such photo
+        raise Http404 from None
     response["Cache-Control"] = "public, max-age=86400"
     return response

@@ -49,8 +49,9 @@ def test_the_operator_files_a_phone_report_for_the_resident(client, desk, call):
     assert event.data["channel"] == "hotline"
     assert event.data["contact_allowed"] is True
     assert event.data["consent_script"].startswith("Cơ quan xử lý phản ánh có thể gọi")
-    # No email: nobody follows by email (the resident is told on their phone).
-    assert not Follower.objects.filter(report=report).exists()
+    # No email: the resident follows by SMS on the phone they gave, and nobody by email.
+    followers = list(Follower.objects.filter(report=report).values_list("email", "phone"))
+    assert followers == [("", "+84912345678")]
 
     done = client.get(response["Location"]).content.decode()
     assert report.tracking_code in done
@@ -145,11 +146,16 @@ def test_a_pin_outside_the_province_is_refused_and_the_rest_kept(client, desk, c
     assert not Report.objects.exists()
 
 
-def test_photos_from_the_helpers_phone_go_through_the_photo_pipeline(client, desk, call):
+def test_photos_from_the_helpers_phone_go_through_the_photo_pipeline(
+    client, desk, call, django_capture_on_commit_callbacks
+):
     upload = SimpleUploadedFile("IMG_0001.jpg", phone_jpeg(), content_type="image/jpeg")
-    response = _post(client, desk.helper, {**call, "source": "helper", "photos": [upload]})
+    # The photo is processed by the images task once the submission commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client, desk.helper, {**call, "source": "helper", "photos": [upload]})
     assert response.status_code == 302
     photo = Report.objects.get().photos.get()
+    assert photo.is_ready
     with photo.image.open("rb") as stored:
         content = stored.read()
     assert b"SecretPhone" not in content and b"GPS" not in content

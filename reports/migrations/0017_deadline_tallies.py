@@ -23,7 +23,7 @@ def fill_deadline_tallies(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0012_report_tallies_and_awaiting_rating"),
+        ("reports", "0016_report_tallies_and_awaiting_rating"),
     ]
 
     operations = [

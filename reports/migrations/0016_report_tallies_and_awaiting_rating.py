@@ -38,7 +38,7 @@ def fill_awaiting_rating_and_tallies(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0011_follower_confirmed_at"),
+        ("reports", "0015_report_channel_and_entered_by"),
         ("services", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

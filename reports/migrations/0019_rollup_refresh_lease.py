@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0011_follower_confirmed_at'),
+        ("reports", "0018_public_request_and_map_indexes"),
     ]
 
     operations = [
