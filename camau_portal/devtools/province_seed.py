@@ -44,6 +44,7 @@ from reports.public.map import rebuild_map_cells
 from reports.search import search_text_for
 from reports.stats.refresh import STATE_NAME
 from reports.stats.rollup import ScopeKeys, compute_day, first_report_day, local_day
+from reports.tallies import awaiting_rating_rebuild, tallies_rebuild
 from reports.workflow import DISPUTE_WINDOW
 from services.calendar import current_calendar
 from services.models import Category, Commune, Department
@@ -248,7 +249,7 @@ class ReportRows:
             longitude=commune.longitude + rng.gauss(0, 0.012),
             address=f"Đường {street}",
             priority="urgent" if category.urgent_default else "normal",
-            source=rng.choices(["web", "open311", "staff"], [85, 10, 5])[0],
+            source=rng.choices(["web", "open311", "hotline"], [85, 10, 5])[0],
             proposed_department_id=cat_.routes[category.pk, commune.pk],
             submitted_at=submitted_at,
             language=rng.choices(["vi", "en"], [97, 3])[0],
@@ -614,17 +615,18 @@ def _derive_rows(cursor, catalogue: Catalogue) -> None:
         " FROM reports_report r JOIN seed_extra x ON x.report_id = r.id"
         " WHERE x.rated_at IS NOT NULL",
         # The reporter follows their report (report_submit).
-        "INSERT INTO reports_follower (report_id, user_id, email, language, is_reporter,"
+        "INSERT INTO reports_follower (report_id, user_id, email, phone, language, is_reporter,"
         " is_subscribed, confirmed_at, unsubscribe_token, created_at)"
-        " SELECT r.id, NULL, r.reporter_email, r.language, true, true, r.submitted_at,"
+        " SELECT r.id, NULL, r.reporter_email, '', r.language, true, true, r.submitted_at,"
         " 'seed' || md5(r.id::text || r.tracking_code), r.submitted_at"
         " FROM reports_report r WHERE r.reporter_email <> ''",
         # The reporter's photos, re-encoded (rows only: the files are not part of a page's time).
         "INSERT INTO reports_photo (key, report_id, event_id, kind, image, thumbnail, width,"
-        " height, position, staged_by, upload_digest, created_at, is_hidden, hidden_reason)"
+        " height, position, staged_by, upload_digest, created_at, is_hidden, hidden_reason,"
+        " state, original)"
         " SELECT k.key, r.id, e.id, 'report', 'photos/' || left(k.key, 2) || '/' || k.key"
         " || '.jpg', 'thumbs/' || left(k.key, 2) || '/' || k.key || '.jpg', 1536, 2048, n - 1,"
-        " '', '', r.submitted_at, false, ''"
+        " '', '', r.submitted_at, false, '', 'ready', ''"
         " FROM reports_report r JOIN seed_extra x ON x.report_id = r.id"
         " JOIN reports_reportevent e ON e.report_id = r.id AND e.kind = 'submitted'"
         " CROSS JOIN LATERAL generate_series(1, x.photos) AS n"
@@ -661,6 +663,9 @@ def _rebuild_rollups(*, processes: int) -> None:
     else:
         _copy_days(days)
     rebuild_map_cells()
+    # The counters the home page and the staff queues read, from the rows just written.
+    awaiting_rating_rebuild()
+    tallies_rebuild()
     RollupState.objects.update_or_create(name=STATE_NAME, defaults={"watermark": now})
 
 
