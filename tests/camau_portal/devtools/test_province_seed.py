@@ -62,7 +62,7 @@ def test_every_report_has_the_timeline_its_status_needs(seeded_backlog):
 def test_backlog_is_a_quarter_open_and_mostly_overdue(seeded_backlog):
     now = Report.objects.order_by("-updated_at").first().updated_at + timedelta(minutes=30)
     open_count = Report.objects.open().count()
-    # About a quarter to a third open (the merged workflow counts waiting-for-information as open).
+    # About a quarter to two fifths of the reports open.
     assert 0.18 * 400 <= open_count <= 0.40 * 400
     assert Report.objects.overdue(now).count() > open_count / 2
 
