@@ -7,9 +7,13 @@ import pytest
 from django.db import connection
 from django.db.models import Count, Sum
 
+from accounts.models import StaffMembership
 from camau_portal.devtools.province_seed import seed_province
+from reports.deadlines.clocks import resolution_target, start_handling_clocks, start_intake_clock
 from reports.models import DailyStat, Follower, MapCell, Photo, Rating, Report, ReportEvent
+from reports.permissions import DESK_CHANNELS, HELPER_CHANNELS
 from reports.workflow import DISPUTE_WINDOW, OPEN_STATUSES, status_at
+from services.calendar import current_calendar
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the seeder writes with PostgreSQL's COPY"
@@ -57,6 +61,80 @@ def test_every_report_has_the_timeline_its_status_needs(seeded_backlog):
         if report.status in OPEN_STATUSES:
             assert report.deadline_check_at is not None
             assert report.intake_due_at > report.submitted_at
+
+
+def test_every_finished_report_has_the_event_that_finished_it(seeded_backlog):
+    for status, kind in (
+        (S.CLOSED, Kind.CLOSED),
+        (S.RESOLVED, Kind.RESOLVED),
+        (S.REJECTED, Kind.REJECTED),
+        (S.DUPLICATE, Kind.MARKED_DUPLICATE),
+        (S.WAITING_INFO, Kind.INFO_REQUESTED),
+    ):
+        reports = Report.objects.filter(status=status)
+        with_event = reports.filter(events__kind=kind).distinct()
+        assert with_event.count() == reports.count(), status
+    closed = Report.objects.filter(status=S.CLOSED)
+    assert closed.exists()
+    assert ReportEvent.objects.filter(kind=Kind.CLOSED).count() == closed.count()
+
+
+def test_deadlines_and_reminder_checks_are_what_the_clocks_compute(seeded_backlog):
+    """Every report's deadlines from the calendar as the actions would call it, and each open
+    report's next check as ``start_intake_clock`` and ``start_handling_clocks`` leave it."""
+    calendar = current_calendar()
+    reports = list(Report.objects.select_related("category"))
+    assert {report.status for report in reports} >= set(OPEN_STATUSES) - {S.RESOLVED}
+    for report in reports:
+        code = report.tracking_code
+        assert report.intake_due_at == calendar.intake_deadline(report.submitted_at), code
+        if report.accepted_at is None:
+            assert report.response_due_at is None and report.resolution_due_at is None
+        else:
+            assert report.response_due_at == calendar.response_deadline(report.accepted_at)
+            amount, unit = resolution_target(report)
+            assert report.resolution_due_at == calendar.add_target(
+                report.accepted_at, amount, unit
+            ), code
+        if report.status not in OPEN_STATUSES or report.status == S.RESOLVED:
+            assert report.deadline_check_at is None, code
+            continue
+        fresh = Report(
+            submitted_at=report.submitted_at,
+            category=report.category,
+            priority=report.priority,
+            status=report.status,
+        )
+        start_intake_clock(fresh, calendar=calendar)
+        if report.accepted_at is not None:
+            start_handling_clocks(fresh, accepted_at=report.accepted_at, calendar=calendar)
+        assert report.deadline_check_at == fresh.deadline_check_at, code
+
+
+def test_reports_entered_for_residents_name_the_staff_who_typed_them(seeded_backlog):
+    assisted = Report.objects.filter(entered_by__isnull=False)
+    assert assisted.exists()
+    assert not Report.objects.filter(
+        source__in=DESK_CHANNELS + HELPER_CHANNELS, entered_by__isnull=True
+    ).exists()
+    assert not Report.objects.filter(
+        source__in=[Report.Source.WEB, Report.Source.API], entered_by__isnull=False
+    ).exists()
+    roles = StaffMembership.Role
+    for report in assisted.prefetch_related("entered_by__memberships", "events"):
+        memberships = list(report.entered_by.memberships.all())
+        if report.source in HELPER_CHANNELS:
+            assert any(
+                m.role == roles.COMMUNITY_HELPER and m.commune_id == report.commune_id
+                for m in memberships
+            ), report.tracking_code
+        else:
+            assert any(m.role == roles.HOTLINE_OPERATOR for m in memberships)
+        # The resident can be told: staff take a contact for every report they enter.
+        assert report.reporter_phone or report.reporter_email
+        submitted = next(e for e in report.events.all() if e.kind == Kind.SUBMITTED)
+        assert submitted.actor_id == report.entered_by_id
+        assert submitted.data["channel"] == report.source
 
 
 def test_backlog_is_a_quarter_open_and_mostly_overdue(seeded_backlog):
