@@ -575,16 +575,28 @@ def seed_province(
         lap("reports generated and copied (numpy, COPY BINARY)")
     seconds = _in_parallel(_report_inserts(count, processes), processes)
     lap("reports inserted", seconds)
-    seconds = {}
-    for stage in _derived_row_inserts(catalogue):
-        seconds.update(_in_parallel(stage, processes))
-    with connection.cursor() as cursor:
-        _tune_for_bulk_load(cursor)
-        _reset_sequences(cursor)
-    lap("events, photos, followers, ratings", seconds)
-    # The largest first, so that neither connection is left with a big one at the end.
+    # The largest first, so that no connection is left with a big one at the end.
     indexes = dict(sorted(dropped.items(), key=lambda item: _index_size_rank(item[1])))
-    lap("indexes rebuilt", _in_parallel(indexes, processes))
+    search = {name: sql for name, sql in indexes.items() if _index_size_rank(sql) == 0}
+    with ThreadPoolExecutor(1) as background:
+        # The trigram index of the search text takes longer than any other step and needs
+        # only the reports: it is built on a connection of its own meanwhile.
+        search_built = background.submit(_on_own_connection, search)
+        with connection.cursor() as cursor:
+            # Each report's submission event takes the report's id (so that its photos can
+            # name it without a join); the other events are numbered after them.
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('reports_reportevent', 'id'), %s)",
+                [count],
+            )
+        seconds = _in_parallel(_derived_row_inserts(catalogue), processes)
+        with connection.cursor() as cursor:
+            _reset_sequences(cursor)
+        lap("events, photos, followers, ratings", seconds)
+        others = {name: sql for name, sql in indexes.items() if name not in search}
+        seconds = _in_parallel(others, processes)
+        seconds.update(search_built.result())
+    lap("indexes rebuilt (the search index alongside the events)", seconds)
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE seed_report, seed_text, seed_officer")
         cursor.execute("ANALYZE")
@@ -643,6 +655,14 @@ def _in_parallel(statements: dict[str, str], processes: int) -> dict[str, float]
     return seconds
 
 
+def _on_own_connection(statements: dict[str, str]) -> dict[str, float]:
+    """``_in_parallel`` on one connection, from a thread of its own."""
+    try:
+        return _in_parallel(statements, 1)
+    finally:
+        connection.close()
+
+
 def _slowest(seconds: dict[str, float], count: int = 4) -> str:
     ranked = sorted(seconds.items(), key=lambda item: -item[1])[:count]
     return ", ".join(f"{label} {value:.1f} s" for label, value in ranked)
@@ -651,25 +671,44 @@ def _slowest(seconds: dict[str, float], count: int = 4) -> str:
 def _index_size_rank(definition: str) -> int:
     if " USING gin " in definition:
         return 0
-    if "reports_reportevent" in definition:
+    if '"reports_reportevent"' in definition or " reports_reportevent " in definition:
         return 1
     return 2
 
 
 def _drop_secondary_indexes(cursor, models) -> dict[str, str]:
-    """Drops the indexes no constraint needs (they are rebuilt once, faster than kept up to
-    date row by row) and returns the statements that recreate them exactly, by index name."""
+    """Drops every index but the primary keys, unique constraints included (they are built
+    once after the load, faster than kept up to date row by row), and returns the statements
+    that recreate them exactly, by name.
+
+    The reports keep theirs: their keys arrive in order (tracking codes count up with the
+    id), and adding a constraint back would lock the table against the search index built
+    meanwhile."""
     tables = [model._meta.db_table for model in models]
+    cursor.execute(
+        "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)"
+        " FROM pg_constraint c WHERE c.contype = 'u' AND c.conrelid::regclass::text = ANY(%s)",
+        [[table for table in tables if table != Report._meta.db_table]],
+    )
+    constraints = cursor.fetchall()
     cursor.execute(
         "SELECT i.indexname, i.indexdef FROM pg_indexes i "
         "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
         "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
         [tables],
     )
-    found = cursor.fetchall()
-    for name, _definition in found:
+    indexes = cursor.fetchall()
+    for table, name, _definition in constraints:
+        cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+    for name, _definition in indexes:
         cursor.execute(f'DROP INDEX "{name}"')
-    return dict(found)
+    return {
+        **{
+            name: f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'
+            for table, name, definition in constraints
+        },
+        **dict(indexes),
+    }
 
 
 def _create_text_table(cursor, catalogue: Catalogue) -> None:
@@ -775,9 +814,9 @@ def _reset_sequences(cursor) -> None:
         )
 
 
-def _derived_row_inserts(catalogue: Catalogue) -> list[dict[str, str]]:
-    """The rows the actions write next to each report, from its milestones, set-based: in
-    stages whose statements may run side by side (photos need the submission events)."""
+def _derived_row_inserts(catalogue: Catalogue) -> dict[str, str]:
+    """The rows the actions write next to each report, from its milestones, set-based; the
+    statements may run side by side, in any order."""
     intake, event = catalogue.intake_officer, "reports_reportevent"
     cols = (
         "report_id, kind, actor_id, created_at, is_public, from_status, to_status, "
@@ -789,7 +828,8 @@ def _derived_row_inserts(catalogue: Catalogue) -> list[dict[str, str]]:
     happened = "> '-infinity'::timestamptz"
     events = [
         # report_submit: assisted entries name the channel and the resident's consent.
-        f"INSERT INTO {event} ({cols}) SELECT r.id, '{Kind.SUBMITTED}', r.entered_by_id,"
+        f"INSERT INTO {event} (id, {cols}) SELECT r.id, r.id, '{Kind.SUBMITTED}',"
+        " r.entered_by_id,"
         " r.submitted_at, true, '', 'submitted', r.proposed_department_id, '', '',"
         " CASE WHEN r.entered_by_id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object("
         "'channel', r.source, 'contact_allowed', r.contact_allowed, 'consent_script', '') END"
@@ -850,23 +890,25 @@ def _derived_row_inserts(catalogue: Catalogue) -> list[dict[str, str]]:
         "INSERT INTO reports_follower (report_id, user_id, email, phone, language, is_reporter,"
         " is_subscribed, confirmed_at, unsubscribe_token, created_at)"
         " SELECT r.id, NULL, r.reporter_email, '', r.language, true, true, r.submitted_at,"
-        " 'seed' || md5(r.id::text || r.tracking_code), r.submitted_at"
+        # In id order, so that the unique index grows at its end.
+        " 'seed' || lpad(r.id::text, 10, '0') || left(md5(r.tracking_code), 24),"
+        " r.submitted_at"
         " FROM reports_report r WHERE r.reporter_email <> ''",
     ]
-    photos = [
+    photos = (
         # The reporter's photos, re-encoded (rows only: the files are not part of a page's
-        # time), attached to the submission event.
+        # time), attached to the submission event (whose id is the report's).
         "INSERT INTO reports_photo (key, report_id, event_id, kind, image, thumbnail, width,"
         " height, position, staged_by, upload_digest, created_at, is_hidden, hidden_reason,"
         " state, original)"
-        " SELECT k.key, x.id, e.id, 'report', 'photos/' || left(k.key, 2) || '/' || k.key"
-        " || '.jpg', 'thumbs/' || left(k.key, 2) || '/' || k.key || '.jpg', 1536, 2048, n - 1,"
+        " SELECT k.key, x.id, x.id, 'report', 'photos/' || right(k.key, 2) || '/' || k.key"
+        " || '.jpg', 'thumbs/' || right(k.key, 2) || '/' || k.key || '.jpg', 1536, 2048, n - 1,"
         " '', '', x.submitted_at, false, '', 'ready', ''"
-        " FROM seed_report x"
-        " JOIN reports_reportevent e ON e.report_id = x.id AND e.kind = 'submitted'"
-        " CROSS JOIN LATERAL generate_series(1, x.photos) AS n"
-        " CROSS JOIN LATERAL (SELECT left(md5(x.id::text || '-' || n), 24) AS key) k",
-    ]
+        " FROM seed_report x CROSS JOIN LATERAL generate_series(1, x.photos) AS n"
+        # In id order, so that the unique index grows at its end.
+        " CROSS JOIN LATERAL (SELECT lpad(to_hex(x.id), 8, '0') || n"
+        " || left(md5(x.id::text || '-' || n), 15) AS key) k"
+    )
     with_officer = (
         "FROM reports_report r LEFT JOIN seed_officer o ON o.department_id = r.department_id"
     )
@@ -876,10 +918,10 @@ def _derived_row_inserts(catalogue: Catalogue) -> list[dict[str, str]]:
         else statement
         for statement in events
     ]
-    return [
-        {_statement_label(statement): statement for statement in stage}
-        for stage in (events, photos)
-    ]
+    # The two largest first, one on each connection.
+    return {
+        _statement_label(statement): statement for statement in [events[0], photos, *events[1:]]
+    }
 
 
 def _statement_label(statement: str) -> str:

@@ -23,13 +23,30 @@ S = Report.Status
 Kind = ReportEvent.Kind
 
 
+SEEDED_TABLES = [
+    "reports_report",
+    "reports_reportevent",
+    "reports_photo",
+    "reports_follower",
+    "reports_rating",
+]
+
+
 def index_definitions() -> set[str]:
+    """Every index and constraint of the tables the seeder fills, as PostgreSQL defines it."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()"
-            " AND tablename IN ('reports_report', 'reports_reportevent', 'reports_photo')"
+            " AND tablename = ANY(%s)",
+            [SEEDED_TABLES],
         )
-        return {row[0] for row in cursor.fetchall()}
+        indexes = {row[0] for row in cursor.fetchall()}
+        cursor.execute(
+            "SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid::regclass::text = ANY(%s)",
+            [SEEDED_TABLES],
+        )
+        return indexes | {row[0] for row in cursor.fetchall()}
 
 
 @pytest.fixture
