@@ -957,18 +957,25 @@ def _rebuild_rollups(*, processes: int) -> None:
     connections.close_all()
     if processes > 1:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            for _ in pool.imap_unordered(_copy_days, shares):
-                pass
+            written = pool.map_async(_copy_days, shares)
+            # Meanwhile (on a connection opened after the fork): the map cells and the
+            # counters, which read the reports only.
+            _rebuild_cells_and_counters()
+            written.get()
     else:
         _copy_days(days)
-    rebuild_map_cells()
-    # The counters the home page and the staff queues read, from the rows just written.
-    awaiting_rating_rebuild()
-    tallies_rebuild()
+        _rebuild_cells_and_counters()
     RollupState.objects.update_or_create(name=STATE_NAME, defaults={"watermark": now})
 
 
 _ROLLUP: tuple | None = None
+
+
+def _rebuild_cells_and_counters() -> None:
+    rebuild_map_cells()
+    # The counters the home page and the staff queues read, from the rows just written.
+    awaiting_rating_rebuild()
+    tallies_rebuild()
 
 
 class _IsoTimestamptzLoader(TimestamptzLoader):
