@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.actions import password_reset_email_queue
 from accounts.lockout import LOCKED_OUT_MESSAGE, sign_in_blocked
 from accounts.models import User
+from camau_portal.notifications.forms import PhoneNumberField
 
+# An account keeps its number as digits only, the separators people type dropped.
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
-# Vietnamese numbers: 0 and 9 or 10 digits, or the same with +84 instead of the 0.
-_VIETNAMESE_PHONE = re.compile(r"^(?:\+84|0)\d{9,10}$")
 
 
 def normalise_phone(value: str) -> str:
@@ -30,12 +30,7 @@ class SignUpForm(forms.Form):
         help_text=_("We send a link to this address to confirm it is yours."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    phone = forms.CharField(
-        label=_("Phone (optional)"),
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
+    phone = PhoneNumberField(label=_("Phone (optional)"), required=False)
     preferred_language = forms.ChoiceField(
         label=_("Language for emails"), choices=settings.LANGUAGES
     )
@@ -67,12 +62,7 @@ class SignUpForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
     def clean_phone(self):
-        phone = normalise_phone(self.cleaned_data.get("phone", ""))
-        if phone and not _VIETNAMESE_PHONE.match(phone):
-            raise forms.ValidationError(
-                _("Enter a Vietnamese phone number, such as 0912 345 678."), code="invalid_phone"
-            )
-        return phone
+        return normalise_phone(self.cleaned_data.get("phone", ""))
 
     def clean(self):
         cleaned = super().clean()

@@ -22,7 +22,7 @@ from camau_portal.notifications.models import OutboundEmail
 from camau_portal.notifications.outbox import Recipient, emails_ready, queue_emails
 
 # Test helpers for a development command: the SMSC on loopback and the worker process runner.
-from tests.integration.harness import Worker, wait_for
+from tests.integration.harness import Worker, publishing_to, wait_for
 from tests.integration.smsc import Smsc
 
 
@@ -73,11 +73,13 @@ def run_sms_benchmark(
             )
             worker.start()
             try:
-                started = time.perf_counter()
-                # What an action's commit does: the send task's receiver publishes the rows.
-                published = sum(
-                    count for _receiver, count in emails_ready.send(OutboundEmail, ids=ids)
-                )
+                # This process publishes to the worker's broker, whatever the settings name.
+                with publishing_to(broker_url):
+                    started = time.perf_counter()
+                    # What an action's commit does: the send task's receiver publishes the rows.
+                    published = sum(
+                        count for _receiver, count in emails_ready.send(OutboundEmail, ids=ids)
+                    )
                 if published != len(ids):
                     raise RuntimeError(f"only {published} of {len(ids)} tasks reached the broker")
                 wait_for(

@@ -8,6 +8,14 @@ import phonenumbers
 DEFAULT_REGION = "VN"
 
 
+def is_phone_number(raw: str, *, region: str = DEFAULT_REGION) -> bool:
+    """Whether ``raw`` is a real number (landline or mobile) a person could be called on."""
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(raw or "", region))
+    except phonenumbers.NumberParseException:
+        return False
+
+
 def normalise_phone(raw: str, *, region: str = DEFAULT_REGION) -> str | None:
     """The E.164 form of ``raw``, or None when it is not a number a mobile could receive."""
     try:

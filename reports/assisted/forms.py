@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from camau_portal.notifications.forms import PhoneNumberField, texting_phone_error
 from reports.assisted.lookup import Candidate, matching
 from reports.intake.forms import VisibleTextValidator
 from reports.models import Report
@@ -84,12 +85,10 @@ class AssistedReportForm(forms.Form):
         help_text=_("Leave empty to use the problem and the address."),
     )
     reporter_name = forms.CharField(label=_("Resident's name"), max_length=150)
-    reporter_phone = forms.RegexField(
+    reporter_phone = PhoneNumberField(
         label=_("Resident's phone"),
         required=False,
-        max_length=20,
-        regex=r"^\+?[0-9 .\-]{8,20}$",
-        error_messages={"invalid": _("Enter a phone number of 8 to 15 digits.")},
+        # The operator types someone else's number: the browser must not offer their own.
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     reporter_email = forms.EmailField(label=_("Resident's email (if any)"), required=False)
@@ -192,6 +191,10 @@ class AssistedReportForm(forms.Form):
                 "reporter_phone",
                 _("Give the resident's phone number (or email) so they can be told."),
             )
+        if not cleaned.get("reporter_email"):
+            texting_error = texting_phone_error(cleaned.get("reporter_phone", ""))
+            if texting_error:
+                self.add_error("reporter_phone", texting_error)
         return cleaned
 
     def report_fields(self) -> dict:

@@ -6,6 +6,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from camau_portal.notifications.forms import PhoneNumberField, texting_phone_error
 from reports.tracking import normalise_tracking_code
 from services.models import Category, Commune
 
@@ -96,12 +97,9 @@ class ReportForm(forms.Form):
     )
     reporter_name = forms.CharField(label=_("Your name"), max_length=150, required=False)
     reporter_email = forms.EmailField(label=_("Email"), required=False)
-    reporter_phone = forms.RegexField(
+    reporter_phone = PhoneNumberField(
         label=_("Phone"),
         required=False,
-        max_length=20,
-        regex=r"^\+?[0-9 .\-]{8,20}$",
-        error_messages={"invalid": _("Enter a phone number of 8 to 15 digits.")},
         help_text=_("Without an email, we send the tracking code and each change by SMS here."),
     )
     contact_allowed = forms.BooleanField(
@@ -172,6 +170,10 @@ class ReportForm(forms.Form):
                 "reporter_email",
                 _("Give an email address or a phone number so we can tell you what happens."),
             )
+        if not signed_in and not cleaned.get("reporter_email"):
+            texting_error = texting_phone_error(cleaned.get("reporter_phone", ""))
+            if texting_error:
+                self.add_error("reporter_phone", texting_error)
         if cleaned.get("contact_allowed") and not (
             cleaned.get("reporter_phone") or cleaned.get("reporter_email") or signed_in
         ):

@@ -145,7 +145,7 @@ def test_errors_are_translated_and_keep_what_was_typed(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Hai mật khẩu không giống nhau." in html
-    assert "Nhập số điện thoại Việt Nam" in html
+    assert "Nhập số điện thoại, ví dụ 0912 345 678." in html
     assert 'value="  Lê   Thị Hoa "' in html
     assert 'value="Hoa.Le@Example.VN"' in html
     assert 'value="12345"' in html

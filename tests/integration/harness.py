@@ -13,10 +13,12 @@ import sys
 import urllib.error
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+import kombu.pools
 from django.conf import settings as django_settings
 from django.db import connection
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
@@ -277,3 +279,42 @@ class Browser:
                 )
         except urllib.error.HTTPError as error:
             return HttpResponse(error.code, dict(error.headers), error.read().decode())
+
+
+@contextmanager
+def publishing_to(broker_url: str):
+    """This process publishes tasks to ``broker_url`` instead of running them in-process."""
+    from camau_portal.celery import app
+
+    keys = ("broker_url", "task_always_eager", "broker_transport_options")
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(
+        broker_url=broker_url,
+        task_always_eager=False,
+        broker_transport_options={"socket_connect_timeout": 3},
+    )
+    _drop_connection_pools(app)
+    try:
+        yield app
+    finally:
+        _drop_connection_pools(app)
+        app.conf.update(saved)
+
+
+def _drop_connection_pools(app):
+    """Forget the pools built for the previous broker (what Celery itself does after a fork)."""
+    kombu.pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextmanager
+def running(worker: Worker):
+    worker.start()
+    try:
+        yield worker
+    except BaseException:
+        print(worker.log_text())
+        raise
+    finally:
+        worker.stop()

@@ -23,8 +23,15 @@ from reports.intake.photos import photo_stage
 from reports.models import BackOfficeDelivery, BackOfficeEndpoint, Report, ReportEvent
 from services.models import Department
 from tests.factories import StaffFactory, jpeg_upload, membership, submit_report
-from tests.integration.harness import ROOT, WebServer, Worker, free_port, wait_for
-from tests.integration.test_celery_delivery import publishing_to, running
+from tests.integration.harness import (
+    ROOT,
+    WebServer,
+    Worker,
+    free_port,
+    publishing_to,
+    running,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

@@ -5,18 +5,27 @@ the SMSC is down arrive when they are back; an opted-out reporter gets nothing m
 
 from __future__ import annotations
 
+import re
 import time
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from camau_portal.notifications.models import OutboundEmail
 from reports.handling.actions import report_accept
 from reports.models import Follower, ReportEvent
 from services.models import Department
-from tests.integration.harness import RecordingHandler, SmtpServer, Worker, wait_for
+from tests.integration.harness import (
+    RecordingHandler,
+    SmtpServer,
+    Worker,
+    publishing_to,
+    running,
+    wait_for,
+)
 from tests.integration.smsc import Smsc
-from tests.integration.test_celery_delivery import publishing_to, running
 from tests.reports.support import public_event, staff, submit_report
 
 pytestmark = [pytest.mark.redis, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -190,3 +199,19 @@ def test_texts_queued_while_redis_and_the_smsc_are_down_arrive_when_they_are_bac
         assert [m.destination_addr for m in smsc.submitted].count(to.lstrip("+")) == 1
         [text] = [m.text for m in smsc.to(to)]
         assert report.tracking_code in text
+
+
+def test_the_sms_benchmark_times_texts_through_the_broker_it_is_given(catalogue, private_redis):
+    # The command's own process is set up for the filesystem transport (no REDIS_URL in the test
+    # settings): the texts must still reach the worker listening on the given Redis.
+    out = StringIO()
+    call_command(
+        "benchmark_sms", "--broker", private_redis.url, "--count", "5", "--timeout", "90",
+        stdout=out,
+    )  # fmt: skip
+    assert re.match(
+        r"5 SMS in \d+\.\d\d s by one worker \(concurrency 1\): \d+\.\d SMS/s; "
+        r"5 submit_sm recorded by the SMSC over 1 SMPP session\(s\)\.",
+        out.getvalue(),
+    ), out.getvalue()
+    assert not OutboundEmail.objects.filter(dedupe_key__startswith="benchmark-sms:").exists()

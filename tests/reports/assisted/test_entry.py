@@ -108,6 +108,16 @@ def test_a_phone_or_an_email_is_needed_to_tell_the_resident(client, desk, call):
     assert not Report.objects.exists()
 
 
+def test_a_resident_with_only_a_landline_is_asked_for_a_mobile_or_an_email(client, desk, call):
+    landline = {**call, "reporter_email": "", "reporter_phone": "0290 3831 234"}
+    response = _post(client, desk.operator, landline)
+    assert response.status_code == 400
+    assert "Tin nhắn không gửi được đến số này" in response.content.decode()
+    assert not Report.objects.exists()
+    response = _post(client, desk.operator, {**landline, "reporter_phone": "0912.345.678"})
+    assert Report.objects.get().reporter_phone == "0912.345.678"
+
+
 def test_an_ambiguous_category_lists_the_matches(client, desk, call):
     response = _post(client, desk.operator, {**call, "category": "hu hong"})
     page = response.content.decode()

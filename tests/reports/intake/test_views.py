@@ -87,6 +87,28 @@ def test_contact_is_required_for_guests(client, form_data):
     assert Report.objects.count() == 0
 
 
+def test_a_phone_that_is_no_number_is_refused_and_kept(client, form_data):
+    response = client.post(reverse("reports:new"), {**form_data, "reporter_phone": "0123"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Nhập số điện thoại, ví dụ 0912 345 678." in html
+    assert 'value="0123"' in html
+    assert Report.objects.count() == 0
+
+
+def test_a_landline_alone_is_refused_because_no_text_could_reach_it(client, form_data):
+    # A Cà Mau landline (area code 290): a valid number, but the tracking code goes by SMS.
+    landline = {**form_data, "reporter_email": "", "reporter_phone": "0290 3831 234"}
+    response = client.post(reverse("reports:new"), landline)
+    assert response.status_code == 400
+    assert "Tin nhắn không gửi được đến số này" in response.content.decode()
+    assert Report.objects.count() == 0
+    # With an email the news goes there, and the landline stays for officers to call.
+    response = client.post(reverse("reports:new"), {**landline, "reporter_email": "an@example.vn"})
+    assert response.status_code == 302
+    assert Report.objects.get().reporter_phone == "0290 3831 234"
+
+
 def test_works_without_coordinates(client, form_data):
     response = client.post(reverse("reports:new"), {**form_data, "latitude": "", "longitude": ""})
     assert response.status_code == 302
