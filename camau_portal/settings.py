@@ -43,10 +43,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Form widgets render through the project's templates (FORM_RENDERER below).
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
-    "axes",
+    # django-axes (accounts.lockout), named for the admin menu.
+    "accounts.apps.SignInLockoutsConfig",
     "django_ratelimit",
     "camau_portal",
     # The outbox and its delivery: the bottom layer accounts and reports both write to.
@@ -100,6 +103,11 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the project's templates first, so the empty choice of every select (the
+# admin's forms and actions included) reads as a translated word, not Django's "---------":
+# templates/django/forms/widgets/select_option.html.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
