@@ -409,7 +409,11 @@ OPEN311_CONTACT = env.str("OPEN311_CONTACT", default="ioc@camau.gov.vn")
 # only a closed test network switches this on.
 OPEN311_MEDIA_PRIVATE_HOSTS = env.bool("OPEN311_MEDIA_PRIVATE_HOSTS", default=False)
 # The intake centre's hotline and address, in every page's footer and on the error pages.
-PORTAL_HOTLINE = env.str("PORTAL_HOTLINE", default="1022")
+# No published number for Cà Mau's field reports is in the reference data (services/data/), so
+# production must name it (camau_portal.checks); the demo shows 1022, the number Hồ Chí Minh
+# City's service uses, as a placeholder.
+DEMO_HOTLINE = "1022"
+PORTAL_HOTLINE = env.str("PORTAL_HOTLINE", default="" if IS_PRODUCTION else DEMO_HOTLINE)
 PORTAL_CONTACT_EMAIL = env.str("PORTAL_CONTACT_EMAIL", default="ioc@camau.gov.vn")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
