@@ -1,5 +1,6 @@
 """The portal refuses to start on a configuration that must never serve people: production on
-the embedded defaults, or the repository's development secret key with DEBUG off.
+the embedded defaults (the demo hotline included), or the repository's development secret key
+with DEBUG off.
 
 The same rules run as system checks (every manage.py command), from ``camau_portal.wsgi``
 (gunicorn) and from ``camau_portal.celery`` when the celery command starts a worker or beat:
@@ -45,6 +46,14 @@ def production_requirements(app_configs, **kwargs):
     if not settings.REDIS_URL:
         errors.append(
             Error("Production needs Redis: set REDIS_URL=redis://...", id="camau_portal.E004")
+        )
+    if not settings.PORTAL_HOTLINE.strip():
+        # Every page's footer and every error page tell people to call it.
+        errors.append(
+            Error(
+                "Production needs the intake centre's hotline: set PORTAL_HOTLINE=<number>.",
+                id="camau_portal.E007",
+            )
         )
     return errors
 

@@ -43,10 +43,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Form widgets render through the project's templates (FORM_RENDERER below).
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
-    "axes",
+    # django-axes (accounts.lockout), named for the admin menu.
+    "accounts.apps.SignInLockoutsConfig",
     "django_ratelimit",
     "camau_portal",
     # The outbox and its delivery: the bottom layer accounts and reports both write to.
@@ -100,6 +103,11 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the project's templates first, so the empty choice of every select (the
+# admin's forms and actions included) reads as a translated word, not Django's "---------":
+# templates/django/forms/widgets/select_option.html.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
@@ -401,7 +409,11 @@ OPEN311_CONTACT = env.str("OPEN311_CONTACT", default="ioc@camau.gov.vn")
 # only a closed test network switches this on.
 OPEN311_MEDIA_PRIVATE_HOSTS = env.bool("OPEN311_MEDIA_PRIVATE_HOSTS", default=False)
 # The intake centre's hotline and address, in every page's footer and on the error pages.
-PORTAL_HOTLINE = env.str("PORTAL_HOTLINE", default="1022")
+# No published number for Cà Mau's field reports is in the reference data (services/data/), so
+# production must name it (camau_portal.checks); the demo shows 1022, the number Hồ Chí Minh
+# City's service uses, as a placeholder.
+DEMO_HOTLINE = "1022"
+PORTAL_HOTLINE = env.str("PORTAL_HOTLINE", default="" if IS_PRODUCTION else DEMO_HOTLINE)
 PORTAL_CONTACT_EMAIL = env.str("PORTAL_CONTACT_EMAIL", default="ioc@camau.gov.vn")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -129,6 +129,7 @@ def production_environment(
         "EMAIL_URL": smtp or "smtp://127.0.0.1:9",
         "PORTAL_BASE_URL": f"https://127.0.0.1:{port}",
         "PORTAL_SERVE_MEDIA": "true",
+        "PORTAL_HOTLINE": "0290 3 123 456",  # a made-up number: tests and benchmarks only
         **(extra or {}),
     }
 

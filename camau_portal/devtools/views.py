@@ -8,10 +8,14 @@ from pathlib import Path
 
 from csp.decorators import csp_update
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django_ratelimit.exceptions import Ratelimited
+
+from camau_portal import errors
 
 # What Django's file email backend writes between two messages.
 MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
@@ -98,6 +102,26 @@ def dev_sms(request):
     files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
     messages = [sms for path in files[:200] if (sms := _read_sms(path)) is not None]
     return render(request, "reports/dev_sms.html", {"sms_messages": messages, "folder": folder})
+
+
+# The portal's error pages as each failure shows them; with DEBUG on, Django would answer a real
+# failure with its technical page instead, so this is the only way to see them in development.
+ERROR_PREVIEWS = {
+    "404": lambda request: errors.page_not_found(request, Http404()),
+    "403": lambda request: errors.permission_denied(request, PermissionDenied()),
+    "429": lambda request: errors.permission_denied(request, Ratelimited()),
+    "csrf": lambda request: errors.csrf_failure(request),
+    "500": lambda request: errors.server_error(request),
+}
+
+
+@never_cache
+@require_safe
+def error_preview(request, kind: str):
+    """DEBUG only: one of the portal's error pages, with its real status."""
+    if not settings.DEBUG or kind not in ERROR_PREVIEWS:
+        raise Http404
+    return ERROR_PREVIEWS[kind](request)
 
 
 @require_safe

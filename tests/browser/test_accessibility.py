@@ -17,7 +17,7 @@ from tests.factories import PASSWORD, ReportFactory, StaffFactory, UserFactory, 
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SIZES = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
+SIZES = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1366, "height": 900}}
 LANGUAGES = ["vi", "en"]
 # The WCAG 2.1 A and AA rules of axe-core; "best-practice" rules are not a WCAG requirement.
 AXE_OPTIONS = {
@@ -206,6 +206,48 @@ def test_admin_pages(browser, live_server, province, language, size):
         assert "Field report portal" in header
         assert "Hello, Quản Trị" in header
     assert "Django" not in page.title()
+    context.close()
+    assert findings == []
+
+
+@pytest.mark.urls("tests.camau_portal.error_urls")
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_error_pages(browser, live_server, language, size):
+    """Each error page as a visitor meets it: a missing page, a refusal, a form sent without
+    its security token, a rate limit and a server failure."""
+    base = live_server.url
+    context, page = _context(browser, base, language, size)
+    findings = []
+    for label, path, status in [
+        ("404", "/no-such-page/", 404),
+        ("403", "/test-errors/forbidden/", 403),
+        ("500", "/test-errors/database-down/", 500),
+    ]:
+        assert page.goto(f"{base}{path}").status == status
+        findings += _blocking_findings(page, f"{language} {size} {label}")
+
+    page.goto(f"{base}/test-errors/limited/")  # the one request the limit allows
+    assert page.goto(f"{base}/test-errors/limited/").status == 429
+    findings += _blocking_findings(page, f"{language} {size} 429")
+
+    # A form sent without its token, as from a tab kept open across a sign-in.
+    page.goto(f"{base}/track/")
+    with page.expect_navigation():
+        page.evaluate(
+            """() => {
+                const form = document.createElement("form");
+                form.method = "post";
+                form.action = "/accounts/login/";
+                document.body.append(form);
+                form.submit();
+            }"""
+        )
+    assert page.locator("h1").inner_text() in (
+        "Không gửi được biểu mẫu",
+        "The form could not be sent",
+    )
+    findings += _blocking_findings(page, f"{language} {size} csrf")
     context.close()
     assert findings == []
 

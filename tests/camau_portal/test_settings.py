@@ -33,6 +33,7 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "phananh.camau.gov.vn",
     "DATABASE_URL": "postgres://portal:secret@127.0.0.1:5432/portal",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "PORTAL_HOTLINE": "0290 3 123 456",
 }
 
 
@@ -43,7 +44,12 @@ def test_production_settings_pass_the_deployment_check():
 
 @pytest.mark.parametrize(
     ("missing", "error_id"),
-    [("DJANGO_SECRET_KEY", "SECRET_KEY"), ("DATABASE_URL", "E003"), ("REDIS_URL", "E004")],
+    [
+        ("DJANGO_SECRET_KEY", "SECRET_KEY"),
+        ("DATABASE_URL", "E003"),
+        ("REDIS_URL", "E004"),
+        ("PORTAL_HOTLINE", "E007"),
+    ],
 )
 def test_production_refuses_to_start_without(missing, error_id):
     env = {key: value for key, value in PRODUCTION.items() if key != missing}

@@ -28,6 +28,7 @@ PRODUCTION = {
     # Nothing needs to answer: every case is refused before a connection is made.
     "DATABASE_URL": "postgres://portal:secret@127.0.0.1:9/portal",
     "REDIS_URL": "redis://127.0.0.1:9/0",
+    "PORTAL_HOTLINE": "0290 3 123 456",
 }
 
 
@@ -45,6 +46,7 @@ CONFIGURATIONS = {
     "DEBUG on": (without(DJANGO_DEBUG="true"), "DJANGO_DEBUG must be off"),
     "no PostgreSQL": (without("DATABASE_URL"), "Production needs PostgreSQL"),
     "no Redis": (without("REDIS_URL"), "Production needs Redis"),
+    "no hotline": (without("PORTAL_HOTLINE"), "Production needs the intake centre's hotline"),
     # DJANGO_ENV forgotten: DEBUG off must not run on the key published in the repository.
     "no DJANGO_ENV, DEBUG off, development key": (
         {"DJANGO_DEBUG": "false"},

@@ -56,7 +56,7 @@ def test_the_operator_files_a_phone_report_for_the_resident(client, desk, call):
     done = client.get(response["Location"]).content.decode()
     assert report.tracking_code in done
     assert private_token(report.tracking_code) in done
-    assert f"Mã theo dõi của ông/bà là {report.tracking_code}" in done
+    assert f"Mã tra cứu của ông/bà là {report.tracking_code}" in done
     assert "0912 345 678" in done
 
 

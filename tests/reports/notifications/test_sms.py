@@ -224,6 +224,6 @@ def test_the_phone_is_on_no_public_page_feed_or_api(staff, client, sms_outbox):
 
 def test_the_form_says_a_mobile_without_email_gets_texts(catalogue, client):
     page = client.get("/reports/new/", HTTP_ACCEPT_LANGUAGE="vi")
-    assert "Nếu không có email, chúng tôi gửi mã theo dõi và mọi thay đổi qua SMS" in (
+    assert "Nếu không có email, chúng tôi gửi mã tra cứu và mọi thay đổi qua SMS" in (
         page.content.decode()
     )
