@@ -119,7 +119,12 @@ def _beyond(order: SortOrder, position: Position, *, backwards: bool) -> Q:
             return Q(**{f"{name}__isnull": False}) | Q(**{f"{name}__isnull": True, "id__lt": pk})
         return Q(**{f"{name}__lt": value}) | Q(**{name: value, "id__lt": pk})
     op = "lt" if order.descending != backwards else "gt"
-    return Q(**{f"{name}__{op}": value}) | Q(**{name: value, f"id__{op}": pk})
+    # The first condition repeats what the two alternatives imply: on its own it is a range of
+    # the order's index, so a deep page starts reading where it begins rather than filtering
+    # every row before it.
+    return Q(**{f"{name}__{op}e": value}) & (
+        Q(**{f"{name}__{op}": value}) | Q(**{name: value, f"id__{op}": pk})
+    )
 
 
 def _ordering(order: SortOrder, *, backwards: bool) -> list:

@@ -109,14 +109,19 @@ class MapCell(models.Model):
     """Public reports with a pin, counted per square of a fixed grid.
 
     ``level`` is the number of cells per degree (a power of two, so each cell splits exactly into
-    four of the next level). ``category_key`` 0 holds every category together. The map endpoint
-    reads these rows when a box holds too many reports to draw one by one.
+    four of the next level). One row per combination of the map's filters: ``category_key`` and
+    ``commune_key`` 0 hold every category or commune together, ``period_days`` 0 holds every
+    report, 7 those submitted in the 7 days before the row was computed (the map's "period"
+    choices). Rows with no report are not stored. The map endpoint reads these rows when a box
+    holds too many reports to draw one by one.
     """
 
     level = models.PositiveSmallIntegerField(_("cells per degree"))
     row = models.IntegerField(_("row"))  # floor(latitude × level)
     col = models.IntegerField(_("column"))  # floor(longitude × level)
     category_key = models.PositiveIntegerField(_("category"), default=0)
+    commune_key = models.PositiveIntegerField(_("commune"), default=0)
+    period_days = models.PositiveSmallIntegerField(_("submitted within (days)"), default=0)
     open = models.PositiveIntegerField(_("open"), default=0)
     fixed = models.PositiveIntegerField(_("fixed"), default=0)
     closed = models.PositiveIntegerField(_("closed"), default=0)
@@ -128,12 +133,16 @@ class MapCell(models.Model):
         verbose_name_plural = _("map cells")
         constraints = [
             models.UniqueConstraint(
-                fields=["level", "category_key", "row", "col"], name="mapcell_unique"
+                fields=["level", "category_key", "commune_key", "period_days", "row", "col"],
+                name="mapcell_unique",
             )
         ]
 
     def __str__(self):
-        return f"{self.level}/{self.row}/{self.col}/{self.category_key}"
+        return (
+            f"{self.level}/{self.row}/{self.col}/{self.category_key}/{self.commune_key}"
+            f"/{self.period_days}"
+        )
 
 
 class RollupState(models.Model):

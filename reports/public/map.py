@@ -2,10 +2,11 @@
 
 A box holding at most ``MAP_POINT_LIMIT`` reports gets one compact point per report. A larger
 box gets one cell per square of a grid about ``MAX_CELLS_ACROSS`` cells wide, computed in SQL
-(``FLOOR(latitude × level)``, portable to SQLite and PostgreSQL). For the filters the map offers
-most (category and status), the cells come from the precomputed ``MapCell`` table, so a
-province-wide box costs the same at ten thousand and at a million reports; a commune or period
-filter narrows the reports enough to group them directly.
+(``FLOOR(latitude × level)``, portable to SQLite and PostgreSQL). Up to the finest precomputed
+level the cells come from the ``MapCell`` table, which holds every combination of the map's
+filters (category, commune, period; the status is a column), so a province-wide box costs the
+same at ten thousand and at a million reports whatever the filters. Finer grids are grouped
+from the reports of the box, read through the public pins' index.
 
 Grid levels are cells per degree and powers of two, so each cell splits exactly into four of the
 next level and floating-point multiplication by the level is exact.
@@ -16,14 +17,17 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import Floor
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.models import MapCell, Report
 from reports.models.querysets import status_group_condition
+from reports.public.filters import PERIOD_DAYS
 from reports.workflow import STATUS_GROUPS, status_group
 
 MAP_POINT_LIMIT = 1000
@@ -33,6 +37,9 @@ UNIT_LEVEL = PRECOMPUTED_LEVELS[0]  # recomputation works one cell of this level
 FINEST_LEVEL = 4096
 # Points carry their group as a number: 0 open, 1 fixed, 2 closed (the map's colours).
 STATUS_GROUP_INDEX = {group: index for index, group in enumerate(STATUS_GROUPS)}
+# The cells' ``period_days``: 0 for every report, else each period the map's filter offers.
+ANY_TIME = 0
+PERIOD_KEYS = (ANY_TIME, *sorted(PERIOD_DAYS.values()))
 
 
 class BadBox(ValueError):
@@ -83,29 +90,34 @@ def level_for(bbox: BBox) -> int:
 
 
 def map_features(
-    *, bbox: BBox, queryset=None, category_id: int | None = None, status: str | None = None
+    *,
+    bbox: BBox,
+    queryset,
+    category_id: int | None = None,
+    commune_id: int | None = None,
+    period: str | None = None,
+    status: str | None = None,
 ) -> dict:
     """The map payload for a box.
 
-    ``queryset`` is the filtered public queryset when a commune or period filter is active
-    (then cells are grouped directly); otherwise ``category_id`` and ``status`` select
-    precomputed cells. Points are ``[tracking_code, lat, lon, group]`` with group 0 open,
-    1 fixed, 2 closed; cells are ``[lat, lon, count, open, fixed, closed]``.
+    ``queryset`` is the public reports with the page's filters applied, read for points and for
+    grids finer than the precomputed ones; ``category_id``, ``commune_id``, ``period`` (a key of
+    ``PERIOD_DAYS``) and ``status`` select the precomputed cells of the same filters. Points are
+    ``[tracking_code, lat, lon, group]`` with group 0 open, 1 fixed, 2 closed; cells are
+    ``[lat, lon, count, open, fixed, closed]``.
     """
     level = level_for(bbox)
-    precomputed = queryset is None
-    if precomputed:
-        queryset = Report.objects.public()
-        if category_id:
-            queryset = queryset.filter(category_id=category_id)
-        if status:
-            queryset = queryset.in_status_groups(status)
-        if level <= PRECOMPUTED_LEVELS[-1]:
-            cells = precomputed_cells(
-                bbox=bbox, level=level, category_id=category_id, status=status
-            )
-            if sum(cell[2] for cell in cells) > MAP_POINT_LIMIT:
-                return _cells_payload(cells, level)
+    if level <= PRECOMPUTED_LEVELS[-1]:
+        cells = precomputed_cells(
+            bbox=bbox,
+            level=level,
+            category_id=category_id,
+            commune_id=commune_id,
+            period_days=PERIOD_DAYS[period] if period else ANY_TIME,
+            status=status,
+        )
+        if sum(cell[2] for cell in cells) > MAP_POINT_LIMIT:
+            return _cells_payload(cells, level)
     points = _points(queryset, bbox)
     if points is not None:
         return {"mode": "points", "points": points}
@@ -126,9 +138,15 @@ def _points(queryset, bbox: BBox) -> list[list] | None:
     ]
 
 
+# Reports are counted by their latitude (never empty for a report in a box) rather than their
+# id: every column the grouping reads is then in the public pins' covering index
+# (``report_public_location``), and PostgreSQL groups a street's reports from the index alone.
+COUNTED = "latitude"
+
+
 def _group_counts() -> dict[str, Count]:
     """Reports per status group ("open", "fixed", "closed"), as aggregates."""
-    return {group: Count("id", filter=status_group_condition(group)) for group in STATUS_GROUPS}
+    return {group: Count(COUNTED, filter=status_group_condition(group)) for group in STATUS_GROUPS}
 
 
 def _cells_payload(cells: list[list], level: int) -> dict:
@@ -142,7 +160,7 @@ def grouped_cells(*, queryset, bbox: BBox, level: int) -> list[list]:
         .annotate(cell_row=Floor(F("latitude") * level), cell_col=Floor(F("longitude") * level))
         .values("cell_row", "cell_col")
         .annotate(
-            total=Count("id"),
+            total=Count(COUNTED),
             **_group_counts(),
             lat=Avg("latitude"),
             lon=Avg("longitude"),
@@ -156,11 +174,19 @@ def grouped_cells(*, queryset, bbox: BBox, level: int) -> list[list]:
 
 
 def precomputed_cells(
-    *, bbox: BBox, level: int, category_id: int | None, status: str | None
+    *,
+    bbox: BBox,
+    level: int,
+    category_id: int | None,
+    status: str | None,
+    commune_id: int | None = None,
+    period_days: int = 0,
 ) -> list[list]:
     rows = MapCell.objects.filter(
         level=level,
         category_key=category_id or 0,
+        commune_key=commune_id or 0,
+        period_days=period_days,
         row__gte=math.floor(bbox.south * level),
         row__lte=math.floor(bbox.north * level),
         col__gte=math.floor(bbox.west * level),
@@ -198,59 +224,81 @@ def unit_of(latitude: float, longitude: float) -> tuple[int, int]:
     return math.floor(latitude * UNIT_LEVEL), math.floor(longitude * UNIT_LEVEL)
 
 
-def _cell_rows(queryset, level: int) -> Iterable[dict]:
+def _period_condition(period_days: int, now: datetime) -> Q | None:
+    if period_days == ANY_TIME:
+        return None
+    return Q(submitted_at__gte=now - timedelta(days=period_days))
+
+
+def _cell_rows(queryset, level: int, now: datetime) -> Iterable[dict]:
+    """One row per cell, category and commune, with each period's counts and coordinate sums."""
+    aggregates = {}
+    for period_days in PERIOD_KEYS:
+        within = _period_condition(period_days, now)
+        for group in STATUS_GROUPS:
+            condition = status_group_condition(group)
+            aggregates[f"{group}_{period_days}"] = Count(
+                COUNTED, filter=condition if within is None else condition & within
+            )
+        aggregates[f"latitude_sum_{period_days}"] = Sum("latitude", filter=within)
+        aggregates[f"longitude_sum_{period_days}"] = Sum("longitude", filter=within)
     return (
         queryset.annotate(
             cell_row=Floor(F("latitude") * level), cell_col=Floor(F("longitude") * level)
         )
-        .values("cell_row", "cell_col", "category_id")
-        .annotate(
-            **_group_counts(),
-            latitude_sum=Sum("latitude"),
-            longitude_sum=Sum("longitude"),
-        )
+        .values("cell_row", "cell_col", "category_id", "commune_id")
+        .annotate(**aggregates)
         .order_by()
     )
 
 
-def _build_cells(queryset, level: int) -> list[MapCell]:
-    per_category: list[MapCell] = []
-    totals: dict[tuple[int, int], MapCell] = {}
-    for r in _cell_rows(queryset, level):
+def _build_cells(queryset, level: int, now: datetime) -> list[MapCell]:
+    """Every stored combination of the filters: each (category, commune) group of a cell counts
+    towards its own row, its category's and its commune's "all" rows and the cell's total,
+    once per period it falls in."""
+    cells: dict[tuple[int, int, int, int, int], MapCell] = {}
+    for r in _cell_rows(queryset, level, now):
         row, col = int(r["cell_row"]), int(r["cell_col"])
-        cell = MapCell(
-            level=level,
-            row=row,
-            col=col,
-            category_key=r["category_id"],
-            open=r["open"],
-            fixed=r["fixed"],
-            closed=r["closed"],
-            latitude_sum=r["latitude_sum"],
-            longitude_sum=r["longitude_sum"],
-        )
-        per_category.append(cell)
-        total = totals.setdefault(
-            (row, col), MapCell(level=level, row=row, col=col, category_key=0)
-        )
-        for name in ("open", "fixed", "closed", "latitude_sum", "longitude_sum"):
-            setattr(total, name, getattr(total, name) + getattr(cell, name))
-    return per_category + list(totals.values())
+        for period_days in PERIOD_KEYS:
+            counts = {group: r[f"{group}_{period_days}"] for group in STATUS_GROUPS}
+            if not any(counts.values()):
+                continue
+            latitude_sum = r[f"latitude_sum_{period_days}"]
+            longitude_sum = r[f"longitude_sum_{period_days}"]
+            for category_key in (r["category_id"], 0):
+                for commune_key in (r["commune_id"], 0):
+                    key = (category_key, commune_key, period_days, row, col)
+                    cell = cells.get(key)
+                    if cell is None:
+                        cell = cells[key] = MapCell(
+                            level=level,
+                            row=row,
+                            col=col,
+                            category_key=category_key,
+                            commune_key=commune_key,
+                            period_days=period_days,
+                        )
+                    for group, count in counts.items():
+                        setattr(cell, group, getattr(cell, group) + count)
+                    cell.latitude_sum += latitude_sum
+                    cell.longitude_sum += longitude_sum
+    return list(cells.values())
 
 
 def _located_public_reports():
     return Report.objects.public().filter(latitude__isnull=False, longitude__isnull=False)
 
 
-def rebuild_map_cells() -> int:
+def rebuild_map_cells(*, now: datetime | None = None) -> int:
     """Recreates every map cell from the reports. Returns the number of cells written.
 
     The cells are computed first and written in one short transaction, so the write lock (the
     only one on SQLite) is held for the writing only."""
+    now = now or timezone.now()
     cells = [
         cell
         for level in PRECOMPUTED_LEVELS
-        for cell in _build_cells(_located_public_reports(), level)
+        for cell in _build_cells(_located_public_reports(), level, now)
     ]
     with transaction.atomic():
         MapCell.objects.all().delete()
@@ -258,9 +306,10 @@ def rebuild_map_cells() -> int:
     return len(cells)
 
 
-def refresh_map_units(units: Iterable[tuple[int, int]]) -> int:
+def refresh_map_units(units: Iterable[tuple[int, int]], *, now: datetime | None = None) -> int:
     """Recomputes the cells inside the given units (cells of the coarsest level). Idempotent.
     Each unit is computed, then written in a short transaction of its own."""
+    now = now or timezone.now()
     written = 0
     for unit_row, unit_col in sorted(set(units)):
         south, west = unit_row / UNIT_LEVEL, unit_col / UNIT_LEVEL
@@ -268,7 +317,7 @@ def refresh_map_units(units: Iterable[tuple[int, int]]) -> int:
         reports = _located_public_reports().filter(
             latitude__gte=south, latitude__lt=north, longitude__gte=west, longitude__lt=east
         )
-        cells_by_level = {level: _build_cells(reports, level) for level in PRECOMPUTED_LEVELS}
+        cells_by_level = {level: _build_cells(reports, level, now) for level in PRECOMPUTED_LEVELS}
         with transaction.atomic():
             for level, cells in cells_by_level.items():
                 factor = level // UNIT_LEVEL
@@ -293,3 +342,22 @@ def units_of_reports(report_ids: Iterable[int]) -> set[tuple[int, int]]:
         ).values_list("latitude", "longitude"):
             units.add(unit_of(lat, lon))
     return units
+
+
+def units_leaving_periods(since: datetime, now: datetime) -> set[tuple[int, int]]:
+    """The units holding a report that left one of the map's periods between two refreshes
+    (submitted 7 days before ``now`` but not 7 days before ``since``, and so on): their period
+    rows count it no longer, though the report itself did not change."""
+    crossed = Q()
+    for period_days in PERIOD_DAYS.values():
+        crossed |= Q(
+            submitted_at__gte=since - timedelta(days=period_days),
+            submitted_at__lt=now - timedelta(days=period_days),
+        )
+    return {
+        unit_of(lat, lon)
+        for lat, lon in _located_public_reports()
+        .filter(crossed)
+        .values_list("latitude", "longitude")
+        .iterator()
+    }

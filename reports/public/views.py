@@ -63,13 +63,15 @@ def map_data(request):
     except BadBox as error:
         return JsonResponse({"errors": {"bbox": [{"message": str(error)}]}}, status=400)
     active = filterset.active_filters
-    if "commune" in active or "period" in active:
-        payload = map_features(bbox=bbox, queryset=filterset.qs)
-    else:
-        category = active.get("category")
-        payload = map_features(
-            bbox=bbox, category_id=category.id if category else None, status=active.get("status")
-        )
+    category, commune = active.get("category"), active.get("commune")
+    payload = map_features(
+        bbox=bbox,
+        queryset=filterset.qs,
+        category_id=category.id if category else None,
+        commune_id=commune.id if commune else None,
+        period=active.get("period"),
+        status=active.get("status"),
+    )
     return JsonResponse(payload)
 
 

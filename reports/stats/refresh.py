@@ -1,7 +1,8 @@
 """Keeps the daily rollup and the map cells current, a few minutes behind the reports.
 
 Each run looks at what changed since the previous run (reports saved, events written, ratings
-given, deadlines passed) and recomputes only the days and map areas those reports belong to.
+given, deadlines passed, reports grown older than a period the map filters by) and recomputes
+only the days and map areas those reports belong to.
 Runs overlap by a margin so that a transaction committing late is still seen; recomputing is
 idempotent, so seeing a change twice does no harm.
 
@@ -21,7 +22,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from reports.models import Rating, Report, ReportEvent, RollupState
-from reports.public.map import rebuild_map_cells, refresh_map_units, units_of_reports
+from reports.public.map import (
+    rebuild_map_cells,
+    refresh_map_units,
+    units_leaving_periods,
+    units_of_reports,
+)
 from reports.stats.rollup import days_of_reports, local_day, rebuild_daily_stats, recompute_days
 
 STATE_NAME = "reports"
@@ -75,7 +81,7 @@ def _release(*, watermark: datetime | None) -> None:
 
 def _rebuild(now: datetime) -> None:
     rebuild_daily_stats(now=now)
-    rebuild_map_cells()
+    rebuild_map_cells(now=now)
 
 
 def rebuild_all(*, now: datetime | None = None) -> RefreshResult:
@@ -105,12 +111,13 @@ def refresh_rollups(*, now: datetime | None = None) -> RefreshResult:
             _rebuild(now)
             watermark = now
             return RefreshResult(rebuilt=True, reports=Report.objects.count(), days=0, map_units=0)
-        ids = changed_report_ids(state.watermark - OVERLAP, now)
+        since = state.watermark - OVERLAP
+        ids = changed_report_ids(since, now)
         # Today's rows always exist, even on a day without reports.
         days = days_of_reports(ids) | {local_day(now)}
         recompute_days(days, now=now)
-        units = units_of_reports(ids)
-        refresh_map_units(units)
+        units = units_of_reports(ids) | units_leaving_periods(since, now)
+        refresh_map_units(units, now=now)
         watermark = now
     finally:
         _release(watermark=watermark)

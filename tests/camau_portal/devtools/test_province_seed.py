@@ -185,7 +185,8 @@ def test_rollups_count_every_report_and_the_indexes_are_back(seeded_backlog):
     located_public = Report.objects.public().filter(latitude__isnull=False).count()
     coarsest = MapCell.objects.filter(category_key=0).values("level").annotate(n=Count("id"))
     level = min(row["level"] for row in coarsest)
-    cells = MapCell.objects.filter(level=level, category_key=0).aggregate(
+    every_report = {"category_key": 0, "commune_key": 0, "period_days": 0}
+    cells = MapCell.objects.filter(level=level, **every_report).aggregate(
         open=Sum("open"), fixed=Sum("fixed"), closed=Sum("closed")
     )
     assert cells["open"] + cells["fixed"] + cells["closed"] == located_public

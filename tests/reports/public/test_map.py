@@ -135,20 +135,47 @@ def test_category_and_status_filters_on_cells(client, spread, small_limit):
     assert {p[0] for p in payload["points"]} == {r.tracking_code for r in spread[4:]}
 
 
-def test_commune_and_period_filters_group_directly(client, spread, small_limit):
-    payload = get_map(client, commune=spread[0].commune.code).json()
+def test_commune_and_period_filters_read_precomputed_cells(
+    client, catalogue, small_limit, django_assert_num_queries
+):
+    old = public_report(submitted_at=timezone.now() - timedelta(days=40))
+    for i in range(3):
+        public_report(offset=(0.001 * i, 0))
+    for i in range(4):
+        public_report(commune_name="Phường Bạc Liêu", offset=(0, 0.002 * i))
+    refresh_rollups()
+    an_xuyen = old.commune.code
+    # The commune (or category) named in the filter, then the grid: the reports table is not read.
+    with django_assert_num_queries(2):
+        payload = get_map(client, commune=an_xuyen).json()
     assert payload["mode"] == "cells"
     assert sum(cell[2] for cell in payload["cells"]) == 4
-    Report.objects.filter(pk=spread[0].pk).update(submitted_at=timezone.now() - timedelta(days=40))
-    payload = get_map(client, period="30d").json()
-    assert sum(cell[2] for cell in payload["cells"]) == 5
+    with django_assert_num_queries(1):
+        payload = get_map(client, period="30d").json()
+    assert sum(cell[2] for cell in payload["cells"]) == 7
+    # The commune, the category, the grid, then the few reports themselves.
+    with django_assert_num_queries(4):
+        payload = get_map(
+            client, period="30d", commune=an_xuyen, category="ROAD_DAMAGE", status="open"
+        ).json()
+    assert payload["mode"] == "points"  # three: few enough to draw one by one
+    assert old.tracking_code not in {point[0] for point in payload["points"]}
+    assert len(payload["points"]) == 3
 
 
 def test_map_cells_refresh_is_incremental_and_idempotent(spread, small_limit):
     refresh_rollups()
     rows = lambda: sorted(  # noqa: E731
         MapCell.objects.values_list(
-            "level", "row", "col", "category_key", "open", "fixed", "closed"
+            "level",
+            "row",
+            "col",
+            "category_key",
+            "commune_key",
+            "period_days",
+            "open",
+            "fixed",
+            "closed",
         )
     )
     before = rows()
@@ -164,7 +191,7 @@ def test_map_cells_refresh_is_incremental_and_idempotent(spread, small_limit):
     assert after != before
     report_map.rebuild_map_cells()
     assert rows() == after
-    total = MapCell.objects.filter(level=64, category_key=0)
+    total = MapCell.objects.filter(level=64, category_key=0, commune_key=0, period_days=0)
     assert sum(c.fixed for c in total) == 2
 
 
@@ -174,7 +201,10 @@ def test_hidden_report_leaves_the_grid(spread):
     Report.objects.filter(pk=report.pk).update(is_hidden=True, updated_at=timezone.now())
     refresh_rollups()
     assert (
-        sum(c.open + c.fixed + c.closed for c in MapCell.objects.filter(level=8, category_key=0))
+        sum(
+            c.open + c.fixed + c.closed
+            for c in MapCell.objects.filter(level=8, category_key=0, commune_key=0, period_days=0)
+        )
         == 5
     )
 
