@@ -26,8 +26,16 @@ from reports.models import BackOfficeDelivery, BackOfficeEndpoint, Report, Repor
 from reports.open311.formats import w3c_datetime
 from services.models import Department
 from tests.factories import StaffFactory, jpeg_upload, membership, submit_report
-from tests.integration.harness import ROOT, WebServer, Worker, free_port, wait_for
-from tests.integration.test_celery_delivery import publishing_to, running
+from tests.integration.harness import (
+    ROOT,
+    SWEEPS_EVERY_TWO_SECONDS,
+    WebServer,
+    Worker,
+    free_port,
+    publishing_to,
+    running,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -361,3 +369,38 @@ def test_a_report_the_office_opens_again_is_reopened_here_with_its_reason(back_o
     again = fetch_updates.delay().get()[endpoint.pk]
     assert "reopened" not in again
     assert ReportEvent.objects.filter(report=report, kind=Kind.REOPENED).count() == 1
+
+
+@pytest.mark.redis
+@pytest.mark.worker
+def test_a_report_dispatched_while_redis_is_down_reaches_the_office_once_it_is_back(
+    back_office, road_agency, private_redis, tmp_path
+):
+    """The dispatch commits though its send task cannot be queued; the delivery waits as a
+    row, and once Redis is back beat's sweep has a real worker POST it."""
+    _, intake, _ = road_agency
+    with publishing_to(private_redis.url):
+        private_redis.stop()
+        report = dispatched(intake)
+        delivery = BackOfficeDelivery.objects.get(report=report)
+        assert (delivery.state, delivery.attempts) == (BackOfficeDelivery.State.PENDING, 0)
+
+        private_redis.start()  # empty: the send task never reached it
+        worker = Worker(
+            broker_url=private_redis.url,
+            smtp_url="consolemail://",
+            var_dir=tmp_path,
+            beat=True,
+            env=SWEEPS_EVERY_TWO_SECONDS,
+        )
+        with running(worker):
+            wait_for(
+                lambda: BackOfficeDelivery.objects.filter(
+                    pk=delivery.pk, state=BackOfficeDelivery.State.SENT
+                ).exists(),
+                timeout=90,
+                message="the report dispatched during the outage never reached the office",
+            )
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1 and delivery.external_id.startswith("CM-")
+    assert ReportEvent.objects.filter(report=report, kind=Kind.SENT_TO_BACK_OFFICE).count() == 1

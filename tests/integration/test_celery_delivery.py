@@ -5,57 +5,23 @@ survives Redis being stopped while reports are submitted."""
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 
-import kombu.pools
 import pytest
 
 from camau_portal.notifications.models import OutboundEmail
-from tests.integration.harness import RecordingHandler, SmtpServer, Worker, wait_for
+from tests.integration.harness import (
+    RecordingHandler,
+    SmtpServer,
+    Worker,
+    publishing_to,
+    running,
+    wait_for,
+)
 from tests.reports.support import submit_report
 
 pytestmark = [pytest.mark.redis, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 DELIVERY_TIMEOUT = 90
-
-
-@contextmanager
-def publishing_to(broker_url: str):
-    """This process publishes tasks to ``broker_url`` instead of running them in-process."""
-    from camau_portal.celery import app
-
-    keys = ("broker_url", "task_always_eager", "broker_transport_options")
-    saved = {key: app.conf[key] for key in keys}
-    app.conf.update(
-        broker_url=broker_url,
-        task_always_eager=False,
-        broker_transport_options={"socket_connect_timeout": 3},
-    )
-    _drop_connection_pools(app)
-    try:
-        yield app
-    finally:
-        _drop_connection_pools(app)
-        app.conf.update(saved)
-
-
-def _drop_connection_pools(app):
-    """Forget the pools built for the previous broker (what Celery itself does after a fork)."""
-    kombu.pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-@contextmanager
-def running(worker: Worker):
-    worker.start()
-    try:
-        yield worker
-    except BaseException:
-        print(worker.log_text())
-        raise
-    finally:
-        worker.stop()
 
 
 def status_of(report) -> list[str]:

@@ -14,9 +14,15 @@ from camau_portal.notifications.models import OutboundEmail
 from reports.handling.actions import report_accept
 from reports.models import Follower, ReportEvent
 from services.models import Department
-from tests.integration.harness import RecordingHandler, SmtpServer, Worker, wait_for
+from tests.integration.harness import (
+    RecordingHandler,
+    SmtpServer,
+    Worker,
+    publishing_to,
+    running,
+    wait_for,
+)
 from tests.integration.smsc import Smsc
-from tests.integration.test_celery_delivery import publishing_to, running
 from tests.reports.support import public_event, staff, submit_report
 
 pytestmark = [pytest.mark.redis, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
