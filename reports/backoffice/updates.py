@@ -173,4 +173,9 @@ def updates_fetch(*, endpoint: BackOfficeEndpoint, now=None) -> dict[str, int]:
         outcome = update_apply(delivery=delivery, update=update)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     BackOfficeEndpoint.objects.filter(pk=endpoint.pk).update(updates_read_until=now)
+    # What the office served and what became of it: the first thing to read when an agency
+    # says an update of theirs never arrived.
+    logger.info(
+        "Read %d updates of %s from %s to %s: %s", len(updates), endpoint, start, now, outcomes
+    )
     return outcomes

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             name='RemotePhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=2000, verbose_name='address')),
+                ('url', models.URLField(max_length=2000, verbose_name='photo address')),
                 ('state', models.CharField(choices=[('pending', 'Waiting to be downloaded'), ('attached', 'Downloaded and added'), ('failed', 'Could not be downloaded')], default='pending', max_length=8, verbose_name='state')),
                 ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
                 ('next_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='next attempt')),

@@ -128,7 +128,7 @@ class RemotePhoto(models.Model):
         on_delete=models.CASCADE,
         related_name="remote_photos",
     )
-    url = models.URLField(_("address"), max_length=2000)
+    url = models.URLField(_("photo address"), max_length=2000)
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)

@@ -93,6 +93,17 @@ def api_report_submit(
     return report
 
 
+def remote_photo_adopt(*, report_id: int, url: str) -> RemotePhoto | None:
+    """A download asked for before photos by address had rows (a message queued by the
+    previous release): it becomes a waiting photo like any other, once."""
+    if not Report.objects.filter(pk=report_id).exists():
+        return None
+    remote, _ = RemotePhoto.objects.get_or_create(
+        report_id=report_id, url=url, defaults={"next_attempt_at": timezone.now()}
+    )
+    return remote
+
+
 def remote_photo_retry_delay(attempts: int) -> timedelta:
     return min(REMOTE_PHOTO_FIRST_DELAY * 2 ** max(attempts - 1, 0), REMOTE_PHOTO_MAX_DELAY)
 

@@ -16,7 +16,12 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from reports.models import RemotePhoto
-from reports.open311.actions import remote_photo_fetch, remote_photo_requested, remote_photos_due
+from reports.open311.actions import (
+    remote_photo_adopt,
+    remote_photo_fetch,
+    remote_photo_requested,
+    remote_photos_due,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +35,13 @@ def download_remote_photo(remote_photo_id: int) -> str:
         due = RemotePhoto.objects.values_list("next_attempt_at", flat=True).get(pk=remote_photo_id)
         _queue(remote_photo_id, eta=due)
     return outcome
+
+
+@shared_task(name="reports.open311.fetch_remote_photo", acks_late=True)
+def fetch_remote_photo(report_id: int, url: str, retries: int = 0) -> str:
+    """Messages queued by the release before photos by address had rows: same work."""
+    remote = remote_photo_adopt(report_id=report_id, url=url)
+    return "no report" if remote is None else download_remote_photo(remote.pk)
 
 
 @shared_task(name="reports.open311.queue_remote_photos")

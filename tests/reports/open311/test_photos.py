@@ -200,3 +200,15 @@ def test_a_download_whose_task_never_reached_the_broker_is_queued_by_the_sweep(
     assert (remote.state, remote.attempts) == (RemotePhoto.State.ATTACHED, 1)
     assert Photo.objects.filter(report=report).count() == 1
     assert tasks.queue_remote_photos.delay().get() == 0  # nothing waits any more
+
+
+def test_a_download_queued_by_the_previous_release_is_done_through_a_row(
+    client, key, photo_host, django_capture_on_commit_callbacks
+):
+    report = posted(client, request_data(key), django_capture_on_commit_callbacks)
+    url = f"{photo_host}/ok.jpg"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.fetch_remote_photo.delay(report.pk, url, 0).get() == "attached"
+    remote = RemotePhoto.objects.get(report=report)
+    assert (remote.url, remote.state, remote.attempts) == (url, RemotePhoto.State.ATTACHED, 1)
+    assert Photo.objects.filter(report=report).count() == 1
