@@ -337,14 +337,21 @@ CELERY_BEAT_SCHEDULE["photos-queue-unprocessed"] = {
     "schedule": float(PHOTO_SWEEP_INTERVAL_SECONDS),
     "options": {"expires": float(PHOTO_SWEEP_INTERVAL_SECONDS)},
 }
+# Photos given by address (Open311 media_url) whose download task was lost: the same sweep.
+CELERY_BEAT_SCHEDULE["open311-queue-remote-photos"] = {
+    "task": "reports.open311.queue_remote_photos",
+    "schedule": float(PHOTO_SWEEP_INTERVAL_SECONDS),
+    "options": {"expires": float(PHOTO_SWEEP_INTERVAL_SECONDS)},
+}
 CELERY_BEAT_SCHEDULE["close-resolved-reports"] = {
     "task": "reports.handling.close_resolved_reports",
     "schedule": 3600,
 }
 # Agencies' back offices (reports.backoffice): their updates are read this often; a delivery
-# whose task was lost is queued again this long after it was due.
+# whose task was lost is queued again this long after it was due, by a sweep this often.
 BACK_OFFICE_UPDATES_INTERVAL_SECONDS = env.int("BACK_OFFICE_UPDATES_INTERVAL_SECONDS", default=300)
 BACK_OFFICE_REQUEUE_GRACE_SECONDS = env.int("BACK_OFFICE_REQUEUE_GRACE_SECONDS", default=300)
+BACK_OFFICE_REQUEUE_INTERVAL_SECONDS = env.int("BACK_OFFICE_REQUEUE_INTERVAL_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE["back-office-updates"] = {
     "task": "reports.backoffice.fetch_updates",
     "schedule": float(BACK_OFFICE_UPDATES_INTERVAL_SECONDS),
@@ -352,8 +359,8 @@ CELERY_BEAT_SCHEDULE["back-office-updates"] = {
 }
 CELERY_BEAT_SCHEDULE["back-office-requeue"] = {
     "task": "reports.backoffice.requeue_due_deliveries",
-    "schedule": 60.0,
-    "options": {"expires": 60.0},
+    "schedule": float(BACK_OFFICE_REQUEUE_INTERVAL_SECONDS),
+    "options": {"expires": float(BACK_OFFICE_REQUEUE_INTERVAL_SECONDS)},
 }
 # Statistics rollup and public map cells: a few minutes behind the reports.
 CELERY_BEAT_SCHEDULE["refresh-statistics"] = {

@@ -4,7 +4,7 @@ Nothing here writes to our database; callers decide what an answer means."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import requests
 from django.utils.dateparse import parse_datetime
@@ -82,12 +82,21 @@ def request_post(endpoint: BackOfficeEndpoint, fields: dict) -> str:
     return str(external_id)
 
 
+def _second_at_or_after(moment: datetime) -> datetime:
+    """Open311 dates have whole seconds: an ``end_date`` cut down to its second would leave
+    out what the office wrote in the last fraction of the window (the fraction is most of a
+    second when the office acted just before we asked)."""
+    whole = moment.replace(microsecond=0)
+    return whole if whole == moment else whole + timedelta(seconds=1)
+
+
 def updates_get(endpoint: BackOfficeEndpoint, *, start: datetime, end: datetime):
-    """The back office's updates in ``[start, end]``, oldest first as it sends them."""
+    """The back office's updates in ``[start, end]`` (both ends widened to whole seconds),
+    oldest first as it sends them."""
     params = {
         "api_key": endpoint.api_key,
         "start_date": w3c_datetime(start),
-        "end_date": w3c_datetime(end),
+        "end_date": w3c_datetime(_second_at_or_after(end)),
         "page_size": PAGE_SIZE,
     }
     if endpoint.jurisdiction_id:

@@ -4,7 +4,8 @@ the name of the officer the back office is configured with. Each update is appli
 
 How an update's status reads (GeoReport's two states and mySociety's extended ones, the way
 FixMyStreet reads them): work under way starts the work; a final status resolves the report,
-its description becoming the public answer; any other description is a public update.
+its description becoming the public answer; any other description is a public update; a
+request the office had finished and shows open again reopens the report.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.utils.translation import override
 from reports.backoffice import client
 from reports.handling import actions
 from reports.models import BackOfficeDelivery, BackOfficeEndpoint, BackOfficeUpdate, Report
-from reports.workflow import HANDLING_STATUSES, NotAllowed
+from reports.workflow import ANSWERED_STATUSES, HANDLING_STATUSES, NotAllowed
 
 logger = logging.getLogger(__name__)
 
@@ -36,11 +37,20 @@ FINISHED = frozenset(
         "internal_referral",
     }
 )
+# What a request the office has only received says.
+RECEIVED = frozenset({"open", "submitted", ""})
+RECEIPT_MARGIN = timedelta(minutes=1)
 # Reading overlaps the previous window by this much: an update the back office wrote while
 # the last read ran is not missed (each is applied once anyway).
 OVERLAP = timedelta(minutes=10)
 FIRST_WINDOW = timedelta(days=7)
 MAX_WINDOW = timedelta(days=89)
+
+
+def _reopened_reason(status: str) -> str:
+    return _("The agency's system shows the report open again (%(status)s).") % {
+        "status": status.replace("_", " ")
+    }
 
 
 def _finished_answer(status: str) -> str:
@@ -50,23 +60,30 @@ def _finished_answer(status: str) -> str:
 
 
 def update_apply(*, delivery: BackOfficeDelivery, update: client.RemoteUpdate) -> str:
-    """Applies one update to the delivery's report; returns what it did. Updates the back
-    office wrote before it received the report (its own receipt) are not news to anyone."""
+    """Applies one update to the delivery's report; returns what it did. An update is known
+    by the office's ids (its request's id, which is the delivery's, and the update's own):
+    each is applied once, ever, whatever its time says. The office's receipt of our
+    request is not news to anyone (``_is_receipt``)."""
     endpoint = delivery.endpoint
+    office_status_before = (
+        BackOfficeUpdate.objects.filter(delivery=delivery)
+        .order_by("-id")
+        .values_list("status", flat=True)
+        .first()
+    )
     try:
         with transaction.atomic():
             BackOfficeUpdate.objects.create(
                 delivery=delivery, update_id=update.update_id, status=update.status
             )
-            # Update times come in whole seconds: before the second the office answered in.
-            if delivery.sent_at and update.updated_at < delivery.sent_at.replace(microsecond=0):
+            if _is_receipt(delivery, update, office_status_before):
                 return "receipt"
             report = Report.objects.get(pk=delivery.report_id)
             if report.department_id != endpoint.department_id:
                 return "transferred away"
             officer = endpoint.acting_officer
             with override(report.language):
-                return _apply(report, officer, update)
+                return _apply(report, officer, update, office_status_before)
     except IntegrityError:
         return "already applied"
     except (NotAllowed, ValidationError) as refused:
@@ -84,7 +101,38 @@ def update_apply(*, delivery: BackOfficeDelivery, update: client.RemoteUpdate) -
         return "refused"
 
 
-def _apply(report: Report, officer, update: client.RemoteUpdate) -> str:
+def _is_receipt(
+    delivery: BackOfficeDelivery, update: client.RemoteUpdate, office_status_before: str | None
+) -> bool:
+    """The office's acknowledgement of our request: the first update it serves about it,
+    still open, written about when it answered us. "About" is a minute either way, so
+    neither the whole seconds of Open311 dates nor an office clock a little off ours decide;
+    the office may serve it only later (ours does once the report is public)."""
+    return (
+        office_status_before is None
+        and update.status in RECEIVED
+        and delivery.sent_at is not None
+        and abs(update.updated_at - delivery.sent_at) <= RECEIPT_MARGIN
+    )
+
+
+def _reopened_there(update: client.RemoteUpdate, office_status_before: str | None) -> bool:
+    """The office had finished the work and now shows the request open again."""
+    return (
+        office_status_before in FINISHED and bool(update.status) and update.status not in FINISHED
+    )
+
+
+def _apply(report: Report, officer, update: client.RemoteUpdate, office_status_before) -> str:
+    if report.status in ANSWERED_STATUSES and _reopened_there(update, office_status_before):
+        # The reopen action recomputes the deadlines' watch and tells the reporter, as when
+        # a manager reopens from the dashboard; the office's words are the public reason.
+        actions.report_reopen(
+            report=report,
+            acting_user=officer,
+            reason=update.description or _reopened_reason(update.status),
+        )
+        return "reopened"
     if update.status in FINISHED and report.status in HANDLING_STATUSES:
         actions.report_resolve(
             report=report,
@@ -125,4 +173,9 @@ def updates_fetch(*, endpoint: BackOfficeEndpoint, now=None) -> dict[str, int]:
         outcome = update_apply(delivery=delivery, update=update)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     BackOfficeEndpoint.objects.filter(pk=endpoint.pk).update(updates_read_until=now)
+    # What the office served and what became of it: the first thing to read when an agency
+    # says an update of theirs never arrived.
+    logger.info(
+        "Read %d updates of %s from %s to %s: %s", len(updates), endpoint, start, now, outcomes
+    )
     return outcomes

@@ -1,4 +1,4 @@
-from .api import ApiKey, ApiSubmission
+from .api import ApiKey, ApiSubmission, RemotePhoto
 from .backoffice import BackOfficeDelivery, BackOfficeEndpoint, BackOfficeUpdate
 from .engagement import Follower, Rating
 from .event import ReportEvent
@@ -21,6 +21,7 @@ __all__ = [
     "MapCell",
     "Photo",
     "Rating",
+    "RemotePhoto",
     "Report",
     "ReportEvent",
     "ReportTally",

@@ -109,3 +109,42 @@ class ApiSubmission(models.Model):
 
     def __str__(self):
         return str(self.report_id)
+
+
+class RemotePhoto(models.Model):
+    """A photo a report came with as an address (``media_url``), to be downloaded off the
+    request path. The row is the work itself, written in the report's transaction: a task
+    lost to a broker outage loses nothing, beat queues the row again. Tried a bounded number
+    of times; the outcome (the photo, or the failure) is on the staff timeline."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be downloaded")
+        ATTACHED = "attached", _("Downloaded and added")
+        FAILED = "failed", _("Could not be downloaded")
+
+    report = models.ForeignKey(
+        "reports.Report",
+        verbose_name=_("report"),
+        on_delete=models.CASCADE,
+        related_name="remote_photos",
+    )
+    url = models.URLField(_("photo address"), max_length=2000)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo by address")
+        verbose_name_plural = _("photos by address")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="remote_photo_due",
+                condition=models.Q(state="pending"),
+            )
+        ]
+
+    def __str__(self):
+        return self.url

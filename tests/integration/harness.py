@@ -1,5 +1,7 @@
 """A real Celery worker, a real SMTP server on loopback, the portal under gunicorn with an HTTP
-client and, when needed, a Redis server of the test's own, for the delivery and outage tests."""
+client and, when needed, a Redis server of the test's own, for the delivery and outage tests.
+After an outage a worker with beat (``Worker(beat=True, env=SWEEPS_EVERY_TWO_SECONDS)``) picks
+up what the broker lost."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
+from camau_portal.celery import app
 from camau_portal.devtools.stack import (  # noqa: F401  (shared with the deployment tests)
     RecordingHandler,
     SmtpServer,
@@ -31,6 +34,20 @@ from camau_portal.devtools.stack import (  # noqa: F401  (shared with the deploy
 )
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# Beat's sweeps for work a broker outage stranded (outbox rows, photos waiting for the
+# pipeline, photos given by address, back-office deliveries) every 2 s, for what is 1 s
+# overdue; the deadline scan out of the way.
+SWEEPS_EVERY_TWO_SECONDS = {
+    "OUTBOX_REQUEUE_INTERVAL_SECONDS": "2",
+    "OUTBOX_REQUEUE_GRACE_SECONDS": "1",
+    "OUTBOX_REQUEUE_LEASE_SECONDS": "60",
+    "PHOTO_SWEEP_INTERVAL_SECONDS": "2",
+    "PHOTO_SWEEP_GRACE_SECONDS": "1",
+    "BACK_OFFICE_REQUEUE_INTERVAL_SECONDS": "2",
+    "BACK_OFFICE_REQUEUE_GRACE_SECONDS": "1",
+    "DEADLINE_SCAN_INTERVAL_SECONDS": "3600",
+}
 
 
 class RedisServer:
@@ -172,6 +189,44 @@ class Worker:
         return self.log.read_text(errors="replace")[-6000:] if self.log.exists() else ""
 
 
+@contextmanager
+def running(worker: Worker):
+    """The worker runs inside the block; its log is printed when the block fails."""
+    worker.start()
+    try:
+        yield worker
+    except BaseException:
+        print(worker.log_text())
+        raise
+    finally:
+        worker.stop()
+
+
+@contextmanager
+def publishing_to(broker_url: str):
+    """This process publishes tasks to ``broker_url`` instead of running them in-process."""
+    keys = ("broker_url", "task_always_eager", "broker_transport_options")
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(
+        broker_url=broker_url,
+        task_always_eager=False,
+        broker_transport_options={"socket_connect_timeout": 3},
+    )
+    _drop_connection_pools(app)
+    try:
+        yield app
+    finally:
+        _drop_connection_pools(app)
+        app.conf.update(saved)
+
+
+def _drop_connection_pools(app):
+    """Forget the pools built for the previous broker (what Celery itself does after a fork)."""
+    kombu.pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 class WebServer:
     """The portal under gunicorn, as deployed: ``migrate`` first (it also makes the rate limits'
     table), then one worker on a free loopback port, logging to a file."""
@@ -279,42 +334,3 @@ class Browser:
                 )
         except urllib.error.HTTPError as error:
             return HttpResponse(error.code, dict(error.headers), error.read().decode())
-
-
-@contextmanager
-def publishing_to(broker_url: str):
-    """This process publishes tasks to ``broker_url`` instead of running them in-process."""
-    from camau_portal.celery import app
-
-    keys = ("broker_url", "task_always_eager", "broker_transport_options")
-    saved = {key: app.conf[key] for key in keys}
-    app.conf.update(
-        broker_url=broker_url,
-        task_always_eager=False,
-        broker_transport_options={"socket_connect_timeout": 3},
-    )
-    _drop_connection_pools(app)
-    try:
-        yield app
-    finally:
-        _drop_connection_pools(app)
-        app.conf.update(saved)
-
-
-def _drop_connection_pools(app):
-    """Forget the pools built for the previous broker (what Celery itself does after a fork)."""
-    kombu.pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-@contextmanager
-def running(worker: Worker):
-    worker.start()
-    try:
-        yield worker
-    except BaseException:
-        print(worker.log_text())
-        raise
-    finally:
-        worker.stop()

@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import urllib.request
 import uuid
+from urllib.parse import urlencode
 
 import pytest
 from django.core import mail
@@ -21,10 +23,12 @@ from reports.backoffice.tasks import fetch_updates, requeue_due_deliveries
 from reports.handling import actions
 from reports.intake.photos import photo_stage
 from reports.models import BackOfficeDelivery, BackOfficeEndpoint, Report, ReportEvent
+from reports.open311.formats import w3c_datetime
 from services.models import Department
 from tests.factories import StaffFactory, jpeg_upload, membership, submit_report
 from tests.integration.harness import (
     ROOT,
+    SWEEPS_EVERY_TWO_SECONDS,
     WebServer,
     Worker,
     free_port,
@@ -78,6 +82,18 @@ actions.report_resolve(report=report, acting_user=road, answer="Đã vá xong �
 print(json.dumps(out))
 """
 
+# Its intake officer reopens the report: the road broke up again.
+REOPEN_IN_BACK_OFFICE = """
+import json
+from accounts.models import User
+from reports.handling import actions
+from reports.models import Report
+report = Report.objects.get(tracking_code={code!r})
+intake = User.objects.get(email="intake@so.example")
+actions.report_reopen(report=report, acting_user=intake, reason={reason!r})
+print(json.dumps({{"status": Report.objects.get(pk=report.pk).status}}))
+"""
+
 
 class BackOffice:
     """The second portal: ``manage.py`` commands and gunicorn on its own SQLite database."""
@@ -115,6 +131,22 @@ class BackOffice:
     @property
     def open311(self) -> str:
         return f"{self.server.url}/open311/v2"
+
+    def updates_served(self, service_request_id: str) -> list[dict]:
+        """The office's servicerequestupdates of one request, as we read them over HTTP."""
+        now = timezone.now()
+        query = urlencode(
+            {
+                "api_key": self.key,
+                "start_date": w3c_datetime(now - timezone.timedelta(days=1)),
+                "end_date": w3c_datetime(now + timezone.timedelta(minutes=1)),
+            }
+        )
+        with urllib.request.urlopen(
+            f"{self.open311}/servicerequestupdates.json?{query}", timeout=30
+        ) as response:
+            served = json.loads(response.read())
+        return [item for item in served if item["service_request_id"] == service_request_id]
 
 
 @pytest.fixture(scope="module")
@@ -159,11 +191,6 @@ def dispatched(intake, photos=()) -> Report:
     )
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Known regression: the back office's later updates (accepted, started, resolved) are "
-    "not read back; only its receipt arrives. Open in issue 13.",
-)
 def test_a_dispatched_report_travels_to_the_back_office_and_its_handling_comes_back(
     client, back_office, road_agency, live_server, settings
 ):
@@ -205,6 +232,15 @@ def test_a_dispatched_report_travels_to_the_back_office_and_its_handling_comes_b
     assert (Kind.PUBLIC_UPDATE, officer.pk, "Đội sẽ đến vào thứ Hai.") in handled
     assert handled[-1] == (Kind.RESOLVED, officer.pk, "Đã vá xong ổ gà.")
     assert [kind for kind, _, _ in handled].count(Kind.RESOLVED) == 1
+    # The office's receipt of our request is not news here: it never becomes a public update.
+    (receipt,) = [
+        item
+        for item in back_office.updates_served(delivery.external_id)
+        if item["external_status_code"] == "submitted"
+    ]
+    assert receipt["description"]
+    assert receipt["description"] not in [message for _, _, message in handled]
+    assert delivery.updates.filter(update_id=receipt["update_id"]).exists()
     # The reporter hears of the answer as from the dashboard: the resolution email is queued.
     assert OutboundEmail.objects.filter(
         report_id=report.pk, recipient="binh.tran@example.vn", template="event_resolved"
@@ -290,3 +326,81 @@ def test_the_delivery_goes_through_the_broker_and_a_real_worker(
             )
     delivery = BackOfficeDelivery.objects.get(report=report)
     assert delivery.attempts == 1 and delivery.external_id.startswith("CM-")
+
+
+def test_a_report_the_office_opens_again_is_reopened_here_with_its_reason(back_office, road_agency):
+    """The office resolves, then reopens in its own system: our report goes back to work
+    through the reopen action, in the name of the agency's manager (who may reopen from the
+    dashboard too), with the office's reason as the public text."""
+    endpoint, intake, officer = road_agency
+    StaffMembership.objects.filter(user=officer).update(role=StaffMembership.Role.AGENCY_MANAGER)
+    report = dispatched(intake)
+    delivery = BackOfficeDelivery.objects.get(report=report)
+    assert delivery.state == BackOfficeDelivery.State.SENT, delivery.last_error
+    back_office.shell(HANDLE_IN_BACK_OFFICE.format(code=delivery.external_id))
+    assert fetch_updates.delay().get()[endpoint.pk]["resolved"] == 1
+    report.refresh_from_db()
+    assert report.status == Report.Status.RESOLVED and report.resolved_at is not None
+
+    reason = "Ổ gà xuất hiện lại sau trận mưa lớn."
+    there = back_office.shell(
+        REOPEN_IN_BACK_OFFICE.format(code=delivery.external_id, reason=reason)
+    )
+    assert there["status"] == "in_progress"
+    outcome = fetch_updates.delay().get()[endpoint.pk]
+    assert outcome.get("reopened") == 1, outcome
+
+    report.refresh_from_db()
+    assert report.status == Report.Status.IN_PROGRESS
+    assert report.resolved_at is None
+    assert report.deadline_check_at is not None  # the deadlines are watched again
+    reopened = ReportEvent.objects.get(report=report, kind=Kind.REOPENED)
+    assert (reopened.actor_id, reopened.public_message, reopened.is_public) == (
+        officer.pk,
+        reason,
+        True,
+    )
+    assert reopened.from_status == Report.Status.RESOLVED
+    assert OutboundEmail.objects.filter(
+        report_id=report.pk, recipient="binh.tran@example.vn", template="event_reopened"
+    ).exists()
+
+    # Read again: the reopening is applied once.
+    again = fetch_updates.delay().get()[endpoint.pk]
+    assert "reopened" not in again
+    assert ReportEvent.objects.filter(report=report, kind=Kind.REOPENED).count() == 1
+
+
+@pytest.mark.redis
+@pytest.mark.worker
+def test_a_report_dispatched_while_redis_is_down_reaches_the_office_once_it_is_back(
+    back_office, road_agency, private_redis, tmp_path
+):
+    """The dispatch commits though its send task cannot be queued; the delivery waits as a
+    row, and once Redis is back beat's sweep has a real worker POST it."""
+    _, intake, _ = road_agency
+    with publishing_to(private_redis.url):
+        private_redis.stop()
+        report = dispatched(intake)
+        delivery = BackOfficeDelivery.objects.get(report=report)
+        assert (delivery.state, delivery.attempts) == (BackOfficeDelivery.State.PENDING, 0)
+
+        private_redis.start()  # empty: the send task never reached it
+        worker = Worker(
+            broker_url=private_redis.url,
+            smtp_url="consolemail://",
+            var_dir=tmp_path,
+            beat=True,
+            env=SWEEPS_EVERY_TWO_SECONDS,
+        )
+        with running(worker):
+            wait_for(
+                lambda: BackOfficeDelivery.objects.filter(
+                    pk=delivery.pk, state=BackOfficeDelivery.State.SENT
+                ).exists(),
+                timeout=90,
+                message="the report dispatched during the outage never reached the office",
+            )
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1 and delivery.external_id.startswith("CM-")
+    assert ReportEvent.objects.filter(report=report, kind=Kind.SENT_TO_BACK_OFFICE).count() == 1

@@ -20,11 +20,13 @@ from reports.private_link import private_report_url
 from services.models import Category, Commune
 from tests.factories import publish
 from tests.integration.harness import (
+    SWEEPS_EVERY_TWO_SECONDS,
     Browser,
     RecordingHandler,
     SmtpServer,
     WebServer,
     Worker,
+    running,
     wait_for,
 )
 from tests.reports.photo_samples import phone_jpeg
@@ -98,18 +100,12 @@ def test_the_worker_processes_a_photo_and_only_then_is_it_shown(catalogue, priva
         assert fetch(web.url + "/media/" + photo.original.name)[0] == 404
 
         worker = Worker(broker_url=private_redis.url, smtp_url=smtp.url, var_dir=tmp_path)
-        worker.start()
-        try:
+        with running(worker):
             wait_for(
                 lambda: Photo.objects.get(pk=photo.pk).state == Photo.State.READY,
                 timeout=PROCESSING_TIMEOUT,
                 message="the worker never processed the photo",
             )
-        except BaseException:
-            print(worker.log_text())
-            raise
-        finally:
-            worker.stop()
 
         photo.refresh_from_db()
         assert files_under(tmp_path / "photo-originals") == []  # gone once the clean copy exists
@@ -141,11 +137,6 @@ def test_the_worker_processes_a_photo_and_only_then_is_it_shown(catalogue, priva
 def test_with_redis_down_the_photo_is_stored_and_processed_when_the_worker_returns(
     catalogue, private_redis, tmp_path
 ):
-    worker_env = {  # beat's sweep looks for waiting photos every 2 s
-        "PHOTO_SWEEP_INTERVAL_SECONDS": "2",
-        "PHOTO_SWEEP_GRACE_SECONDS": "1",
-        "DEADLINE_SCAN_INTERVAL_SECONDS": "3600",
-    }
     with (
         SmtpServer(RecordingHandler()) as smtp,
         WebServer(
@@ -167,19 +158,13 @@ def test_with_redis_down_the_photo_is_stored_and_processed_when_the_worker_retur
             smtp_url=smtp.url,
             var_dir=tmp_path,
             beat=True,
-            env=worker_env,
+            env=SWEEPS_EVERY_TWO_SECONDS,
         )
-        worker.start()
-        try:
+        with running(worker):
             wait_for(
                 lambda: Photo.objects.get(pk=photo.pk).state == Photo.State.READY,
                 timeout=PROCESSING_TIMEOUT,
                 message="the sweep never had the photo processed",
             )
-        except BaseException:
-            print(worker.log_text())
-            raise
-        finally:
-            worker.stop()
     photo.refresh_from_db()
     assert photo.thumbnail and files_under(tmp_path / "photo-originals") == []

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlencode
 
 import pytest
@@ -15,21 +18,26 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from accounts.models import StaffMembership
 from camau_portal.notifications.models import OutboundEmail
-from reports.models import ApiKey, Report
+from reports.models import ApiKey, Photo, RemotePhoto, Report, ReportEvent
 from services.models import Category, Commune, Department
 from tests.factories import StaffMembershipFactory, UserFactory, jpeg_upload
 from tests.integration.harness import (
+    SWEEPS_EVERY_TWO_SECONDS,
     Browser,
     RecordingHandler,
     SmtpServer,
     WebServer,
     Worker,
+    free_port,
+    running,
     wait_for,
 )
+from tests.reports.photo_samples import phone_jpeg
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 DELIVERY_TIMEOUT = 90
+PHOTO_TIMEOUT = 120
 PASSWORD = "correct horse battery"  # tests.factories.UserFactory
 SUBMITTED = re.compile(r"^/reports/(CM-[0-9A-Z]{4}-[0-9A-Z]{4})/submitted/$")
 
@@ -81,12 +89,6 @@ def test_with_redis_killed_reports_and_sign_ins_go_through_and_emails_follow(
     _key, raw_key = ApiKey.objects.issue(name="Zalo mini app", requests_per_hour=100)
     handler = RecordingHandler()
     web_env = {"REPORT_SUBMIT_RATE": "2/h"}
-    worker_env = {  # beat re-queues outbox rows stranded by the outage every 2 s
-        "OUTBOX_REQUEUE_INTERVAL_SECONDS": "2",
-        "OUTBOX_REQUEUE_GRACE_SECONDS": "1",
-        "OUTBOX_REQUEUE_LEASE_SECONDS": "60",
-        "DEADLINE_SCAN_INTERVAL_SECONDS": "3600",
-    }
     with (
         SmtpServer(handler) as smtp,
         WebServer(
@@ -169,10 +171,9 @@ def test_with_redis_killed_reports_and_sign_ins_go_through_and_emails_follow(
             smtp_url=smtp.url,
             var_dir=tmp_path,
             beat=True,
-            env=worker_env,
+            env=SWEEPS_EVERY_TWO_SECONDS,
         )
-        worker.start()
-        try:
+        with running(worker):
             wait_for(
                 lambda: all(handler.with_code(code) for code in codes),
                 timeout=DELIVERY_TIMEOUT,
@@ -183,11 +184,6 @@ def test_with_redis_killed_reports_and_sign_ins_go_through_and_emails_follow(
                 timeout=30,
                 message="outbox rows not marked sent",
             )
-        except BaseException:
-            print(worker.log_text())
-            raise
-        finally:
-            worker.stop()
 
     recipients = {code: handler.with_code(code)[0]["To"] for code in codes}
     assert recipients == {
@@ -196,3 +192,93 @@ def test_with_redis_killed_reports_and_sign_ins_go_through_and_emails_follow(
         api_code: "doitac@example.vn",
     }
     assert all(len(handler.with_code(code)) == 1 for code in codes)
+
+
+@contextmanager
+def photo_host(port: int, photo: bytes):
+    """Another system's web server on loopback, serving ``/pothole.jpg`` and counting the
+    requests."""
+    hits = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            found = self.path == "/pothole.jpg"
+            body = photo if found else b"no"
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Type", "image/jpeg" if found else "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield hits
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_photo_by_address_sent_while_redis_is_down_is_downloaded_once_it_is_back(
+    catalogue, private_redis, tmp_path
+):
+    """The partner's photo server is not even up during the outage: the report is stored
+    with its photo waiting as a row, and once Redis, the worker and that server are back,
+    beat's sweep has it downloaded, attached and processed."""
+    _key, raw_key = ApiKey.objects.issue(name="FixMyStreet Cà Mau")
+    env = {"OPEN311_MEDIA_PRIVATE_HOSTS": "true"}  # the photo server is on loopback
+    photo_port = free_port()
+    media_url = f"http://127.0.0.1:{photo_port}/pothole.jpg"
+    with (
+        SmtpServer(RecordingHandler()) as smtp,
+        WebServer(
+            broker_url=private_redis.url, smtp_url=smtp.url, var_dir=tmp_path, env=env
+        ) as web,
+    ):
+        partner = Browser(web.url)
+        private_redis.kill()
+        created = partner.post(
+            "/open311/v2/requests.json",
+            urlencode(
+                {
+                    "api_key": raw_key,
+                    "service_code": "ROAD_DAMAGE",
+                    "lat": f"{an_xuyen().latitude:.6f}",
+                    "long": f"{an_xuyen().longitude:.6f}",
+                    "description": "Ổ gà lớn giữa đường, xe máy dễ té ngã vào ban đêm.",
+                    "email": "doitac@example.vn",
+                    "media_url": media_url,
+                }
+            ).encode(),
+            content_type="application/x-www-form-urlencoded",
+        )
+        assert created.status == 201, created.text
+        report = Report.objects.get(tracking_code=json.loads(created.text)[0]["service_request_id"])
+        remote = RemotePhoto.objects.get(report=report)
+        assert (remote.url, remote.state, remote.attempts) == (media_url, "pending", 0)
+
+        private_redis.start()  # empty: the download's task never reached it
+        worker = Worker(
+            broker_url=private_redis.url,
+            smtp_url=smtp.url,
+            var_dir=tmp_path,
+            beat=True,
+            env={**SWEEPS_EVERY_TWO_SECONDS, **env},
+        )
+        with photo_host(photo_port, phone_jpeg(size=(1200, 900))) as hits, running(worker):
+            wait_for(
+                lambda: Photo.objects.filter(report=report, state=Photo.State.READY).exists(),
+                timeout=PHOTO_TIMEOUT,
+                message="the photo sent during the outage was never downloaded and processed",
+            )
+    remote.refresh_from_db()
+    assert (remote.state, remote.attempts) == (RemotePhoto.State.ATTACHED, 1)
+    assert hits == ["/pothole.jpg"]
+    (photo,) = Photo.objects.filter(report=report)
+    added = ReportEvent.objects.get(report=report, kind=ReportEvent.Kind.PHOTO_ADDED)
+    assert photo.event_id == added.pk and added.data == {"media_url": media_url}
+    assert not ReportEvent.objects.filter(report=report, kind=ReportEvent.Kind.PHOTO_FAILED)

@@ -4,6 +4,7 @@ is given, in mySociety's extended statuses or GeoReport's two."""
 
 import json
 import threading
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import StaffMembership
 from reports.backoffice.tasks import fetch_updates
+from reports.backoffice.updates import updates_fetch
 from reports.handling import actions
 from reports.models import BackOfficeDelivery, BackOfficeEndpoint, Report, ReportEvent
 from reports.open311.formats import w3c_datetime
@@ -158,7 +160,7 @@ def test_work_under_way_starts_the_work_and_messages_become_public_updates(
     endpoint, intake, officer = agency
     report = dispatch(intake, django_capture_on_commit_callbacks)
     Office.updates = [
-        _update("receipt", "open", "Received", minutes_from_now=-5),  # before it answered us
+        _update("receipt", "open", "Received", minutes_from_now=0),  # as it answered us
         _update("u1", "ACTION_SCHEDULED", "Lịch sửa: thứ Hai."),
         _update("u2", "open", ""),
         {"update_id": "other", "service_request_id": "SR-999", "status": "fixed",
@@ -217,3 +219,59 @@ def test_the_admin_form_wants_an_officer_of_the_agency_and_codes_as_text(admin_c
     fields.update(service_codes='{"ROAD_DAMAGE": "POTHOLE"}', acting_officer=officer.pk)
     assert admin_client.post(url, fields).status_code == 302
     assert BackOfficeEndpoint.objects.get().service_code_for("ROAD_DAMAGE") == "POTHOLE"
+
+
+def test_a_first_open_update_written_later_is_the_offices_word_not_its_receipt(
+    agency, django_capture_on_commit_callbacks
+):
+    endpoint, intake, _ = agency
+    report = dispatch(intake, django_capture_on_commit_callbacks)
+    Office.updates = [_update("u1", "open", "Chúng tôi sẽ kiểm tra.", minutes_from_now=90)]
+    assert fetch_updates.delay().get()[endpoint.pk] == {"public update": 1}
+    assert ReportEvent.objects.get(report=report, kind=Kind.PUBLIC_UPDATE).public_message == (
+        "Chúng tôi sẽ kiểm tra."
+    )
+
+
+def test_the_window_asked_for_ends_at_the_whole_second_after_now(
+    agency, django_capture_on_commit_callbacks
+):
+    """Open311 dates have whole seconds: an end cut down to its second would leave out what
+    the office wrote in the last fraction of a second before we asked."""
+    endpoint, intake, _ = agency
+    dispatch(intake, django_capture_on_commit_callbacks)
+    now = timezone.now().replace(microsecond=250_000)
+    updates_fetch(endpoint=endpoint, now=now)
+    (query,) = Office.update_queries
+    assert query["end_date"] == w3c_datetime(now.replace(microsecond=0) + timedelta(seconds=1))
+    assert query["start_date"] == w3c_datetime(now - timedelta(days=7, minutes=10))
+
+
+def test_an_update_the_office_reopens_after_its_fix_reopens_the_report(
+    agency, django_capture_on_commit_callbacks
+):
+    endpoint, intake, officer = agency
+    StaffMembership.objects.filter(user=officer).update(role=StaffMembership.Role.AGENCY_MANAGER)
+    report = dispatch(intake, django_capture_on_commit_callbacks)
+    Office.updates = [_update("u1", "fixed", "Đã vá.")]
+    assert fetch_updates.delay().get()[endpoint.pk] == {"resolved": 1}
+    Office.updates.append(_update("u2", "in_progress", "", minutes_from_now=2))
+    assert fetch_updates.delay().get()[endpoint.pk] == {"already applied": 1, "reopened": 1}
+    report.refresh_from_db()
+    assert report.status == Report.Status.IN_PROGRESS
+    reopened = ReportEvent.objects.get(report=report, kind=Kind.REOPENED)
+    assert reopened.public_message == "Hệ thống của đơn vị báo phản ánh được mở lại (in progress)."
+
+
+def test_a_progress_message_after_a_resolution_made_here_does_not_reopen(
+    agency, django_capture_on_commit_callbacks
+):
+    """Only the office's own change from finished to open reopens: our staff's resolution
+    stands against a late progress note of an office that never said it was finished."""
+    endpoint, intake, officer = agency
+    report = dispatch(intake, django_capture_on_commit_callbacks)
+    actions.report_resolve(report=report, acting_user=officer, answer="Đã xử lý tại chỗ.")
+    Office.updates = [_update("u1", "in_progress", "Đang xử lý.")]
+    assert fetch_updates.delay().get()[endpoint.pk] == {"nothing to do": 1}
+    report.refresh_from_db()
+    assert report.status == Report.Status.RESOLVED

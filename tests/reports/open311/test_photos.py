@@ -5,13 +5,14 @@ written on the staff timeline."""
 
 import io
 import threading
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from PIL import Image
 
-from reports.models import ApiKey, Photo, Report, ReportEvent
-from reports.open311 import tasks
+from reports.models import ApiKey, Photo, RemotePhoto, Report, ReportEvent
+from reports.open311 import actions, tasks
 from services.models import Commune
 from tests.factories import jpeg_upload
 
@@ -68,13 +69,13 @@ def photo_host(settings):
 def no_waiting(monkeypatch):
     """Retries run at once (in-process Celery runs a task at once; this records the delay)."""
     delays = []
-    original = tasks._delay
+    original = actions.remote_photo_retry_delay
 
-    def recorded(retries):
-        delays.append(original(retries))
-        return 0
+    def recorded(attempts):
+        delays.append(original(attempts).total_seconds())
+        return timedelta(0)
 
-    monkeypatch.setattr(tasks, "_delay", recorded)
+    monkeypatch.setattr(actions, "remote_photo_retry_delay", recorded)
     return delays
 
 
@@ -136,6 +137,8 @@ def test_a_download_that_fails_for_a_while_is_retried(
     assert PhotoHost.hits["/flaky.jpg"] == 3
     assert Photo.objects.filter(report=report).count() == 1
     assert no_waiting == [30, 60]  # the backoff: 30 s, then twice as long
+    remote = RemotePhoto.objects.get(report=report)
+    assert (remote.state, remote.attempts) == (RemotePhoto.State.ATTACHED, 3)
 
 
 @pytest.mark.parametrize(
@@ -158,6 +161,8 @@ def test_a_photo_that_cannot_be_had_costs_nothing_but_a_line_on_the_staff_timeli
     assert failed.data == {"media_url": url, "reason": reason, "attempts": tries}
     assert not failed.is_public
     assert url in failed.internal_note
+    remote = RemotePhoto.objects.get(report=report)
+    assert (remote.state, remote.attempts) == (RemotePhoto.State.FAILED, tries)
 
 
 def test_the_failure_is_on_the_staff_workbench(
@@ -168,3 +173,42 @@ def test_the_failure_is_on_the_staff_workbench(
     page = admin_client.get(f"/staff/r/{report.tracking_code}/")
     assert page.status_code == 200
     assert url in page.content.decode()
+
+
+def test_a_download_whose_task_never_reached_the_broker_is_queued_by_the_sweep(
+    client, key, photo_host, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The broker refuses the task (down): the report is stored all the same, the photo waits
+    as a row, and beat's sweep queues it once it is overdue."""
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("Redis is down")
+
+    settings.PHOTO_SWEEP_GRACE_SECONDS = 0
+    with monkeypatch.context() as broken:
+        broken.setattr(tasks.download_remote_photo, "apply_async", broker_down)
+        report = posted(
+            client, request_data(key, media_url=f"{photo_host}/ok.jpg"),
+            django_capture_on_commit_callbacks,
+        )  # fmt: skip
+    remote = RemotePhoto.objects.get(report=report)
+    assert (remote.state, remote.attempts) == (RemotePhoto.State.PENDING, 0)
+    assert PhotoHost.hits == {}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.queue_remote_photos.delay().get() == 1
+    remote.refresh_from_db()
+    assert (remote.state, remote.attempts) == (RemotePhoto.State.ATTACHED, 1)
+    assert Photo.objects.filter(report=report).count() == 1
+    assert tasks.queue_remote_photos.delay().get() == 0  # nothing waits any more
+
+
+def test_a_download_queued_by_the_previous_release_is_done_through_a_row(
+    client, key, photo_host, django_capture_on_commit_callbacks
+):
+    report = posted(client, request_data(key), django_capture_on_commit_callbacks)
+    url = f"{photo_host}/ok.jpg"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.fetch_remote_photo.delay(report.pk, url, 0).get() == "attached"
+    remote = RemotePhoto.objects.get(report=report)
+    assert (remote.url, remote.state, remote.attempts) == (url, RemotePhoto.State.ATTACHED, 1)
+    assert Photo.objects.filter(report=report).count() == 1
