@@ -20,8 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from reports.backoffice import client
+from reports.events import event_record
 from reports.handling import actions
-from reports.models import BackOfficeDelivery, BackOfficeEndpoint, BackOfficeUpdate, Report
+from reports.models import (
+    BackOfficeDelivery,
+    BackOfficeEndpoint,
+    BackOfficeUpdate,
+    Report,
+    ReportEvent,
+)
 from reports.workflow import ANSWERED_STATUSES, HANDLING_STATUSES, NotAllowed
 
 logger = logging.getLogger(__name__)
@@ -95,10 +102,37 @@ def update_apply(*, delivery: BackOfficeDelivery, update: client.RemoteUpdate) -
             getattr(refused, "message", refused),
         )
         with transaction.atomic():
-            BackOfficeUpdate.objects.get_or_create(
+            _, first_refusal = BackOfficeUpdate.objects.get_or_create(
                 delivery=delivery, update_id=update.update_id, defaults={"status": update.status}
             )
+            if first_refusal:
+                _record_refusal(delivery, update, refused)
         return "refused"
+
+
+def _record_refusal(delivery: BackOfficeDelivery, update: client.RemoteUpdate, refused) -> None:
+    """Staff see on the timeline what the office did that the portal could not follow (the
+    officer the office acts as may not reopen, say), so someone who may can do it by hand."""
+    reason = getattr(refused, "message", None) or "; ".join(getattr(refused, "messages", []))
+    report = Report.objects.select_for_update(of=("self",)).get(pk=delivery.report_id)
+    with override(report.language):
+        note = _(
+            "The agency's system sent an update that could not be applied here "
+            "(its status: %(status)s; %(description)s): %(reason)s"
+        ) % {
+            "status": update.status or "-",
+            "description": update.description or "-",
+            "reason": reason or str(refused),
+        }
+    event_record(
+        report=report,
+        kind=ReportEvent.Kind.NOTE,
+        acting_user=None,
+        at=timezone.now(),
+        department=delivery.endpoint.department,
+        internal_note=note,
+        data={"back_office_update": update.update_id, "status": update.status},
+    )
 
 
 def _is_receipt(

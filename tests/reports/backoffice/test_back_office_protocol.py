@@ -263,6 +263,29 @@ def test_an_update_the_office_reopens_after_its_fix_reopens_the_report(
     assert reopened.public_message == "Hệ thống của đơn vị báo phản ánh được mở lại (in progress)."
 
 
+def test_a_reopen_the_offices_officer_may_not_make_is_shown_to_staff_once(
+    agency, django_capture_on_commit_callbacks
+):
+    """Reopening is a manager's decision: with a plain officer as the office's account the
+    portal does not follow, and says so on the staff timeline (once, not at every read)."""
+    endpoint, intake, officer = agency
+    report = dispatch(intake, django_capture_on_commit_callbacks)
+    Office.updates = [_update("u1", "fixed", "Đã vá.")]
+    assert fetch_updates.delay().get()[endpoint.pk] == {"resolved": 1}
+    Office.updates.append(_update("u2", "in_progress", "Mặt đường lún lại.", minutes_from_now=2))
+    assert fetch_updates.delay().get()[endpoint.pk] == {"already applied": 1, "refused": 1}
+    assert fetch_updates.delay().get()[endpoint.pk] == {"already applied": 2}
+    report.refresh_from_db()
+    assert report.status == Report.Status.RESOLVED
+    (note,) = ReportEvent.objects.filter(report=report, kind=Kind.NOTE)
+    assert not note.is_public and note.actor is None
+    assert note.internal_note.startswith(
+        "Hệ thống của đơn vị gửi một cập nhật không áp dụng được tại đây "
+        "(trạng thái bên đó: in_progress; Mặt đường lún lại.): "
+    )
+    assert note.department == endpoint.department
+
+
 def test_a_progress_message_after_a_resolution_made_here_does_not_reopen(
     agency, django_capture_on_commit_callbacks
 ):
